@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Master.Health;
+
+/// <summary>
+/// Sends a heartbeat to one secondary every interval and feeds the answer (or its absence) to the peer's health.
+/// An answer also tells the master what the secondary holds: one from a restarted secondary rewinds replication.
+/// </summary>
+public sealed partial class HeartbeatLoop(
+    SecondaryPeer peer,
+    MasterLog log,
+    HealthOptions options,
+    TimeProvider time,
+    ILogger<HeartbeatLoop> logger)
+{
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.Interval, time);
+        do
+        {
+            await BeatOnceAsync(stopping).ConfigureAwait(false);
+        }
+        while (await WaitForTickAsync(timer, stopping).ConfigureAwait(false));
+    }
+
+    internal async Task BeatOnceAsync(CancellationToken stopping)
+    {
+        using var timeout = new CancellationTokenSource(options.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        try
+        {
+            var response = await peer.Client
+                .HeartbeatAsync(new HeartbeatRequest(log.LogId, log.LastIndex), linked.Token)
+                .ConfigureAwait(false);
+            if (response.LogIdMismatch)
+            {
+                peer.OnHeartbeatMissed($"it holds entries of another log ({response.LogId}); this log is {log.LogId}");
+                LogMismatch(logger, peer.Name, response.LogId, log.LogId);
+                return;
+            }
+
+            if (peer.OnHeartbeatAnswered(response, time.GetUtcNow()))
+            {
+                LogRestartSeen(logger, peer.Name, response.AppliedIndex);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex) when (ex is SecondaryUnavailableException or OperationCanceledException)
+        {
+            var reason = ex is OperationCanceledException
+                ? $"no answer within {options.Timeout.TotalMilliseconds:0} ms"
+                : ex.Message;
+            peer.OnHeartbeatMissed(reason);
+            LogMissed(logger, peer.Name, peer.MissedHeartbeats, reason);
+        }
+    }
+
+    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stopping)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Heartbeat to {Secondary} missed ({Misses} in a row): {Reason}")]
+    private static partial void LogMissed(ILogger logger, string secondary, int misses, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Secondary} answers as a new instance holding up to {Applied}: replication goes on from there")]
+    private static partial void LogRestartSeen(ILogger logger, string secondary, long applied);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "{Secondary} refuses this log: it holds entries of log {TheirLogId}, this is log {OurLogId}")]
+    private static partial void LogMismatch(ILogger logger, string secondary, string? theirLogId, string ourLogId);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Master.Health;
+
+/// <summary>
+/// Decides whether the master takes appends: with quorum on, only while the master and its Healthy or Suspected
+/// secondaries are a majority of 1+N. Tells every change between writable and read-only in the log.
+/// </summary>
+public sealed partial class WriteGate
+{
+    private readonly SecondaryRegistry _registry;
+    private readonly bool _enabled;
+    private readonly ILogger<WriteGate> _logger;
+    private readonly Lock _gate = new();
+    private bool _wasWritable = true;
+
+    public WriteGate(SecondaryRegistry registry, QuorumOptions options, ILogger<WriteGate> logger)
+    {
+        _registry = registry;
+        _enabled = options.Enabled;
+        _logger = logger;
+        registry.Added += peer =>
+        {
+            peer.StatusChanged += OnStatusChanged;
+            Recheck();
+        };
+        foreach (var peer in registry.Peers)
+        {
+            peer.StatusChanged += OnStatusChanged;
+        }
+
+        _wasWritable = IsWritable;
+    }
+
+    public bool QuorumEnabled => _enabled;
+
+    /// <summary>Secondaries that count toward quorum: Healthy or Suspected.</summary>
+    public int Reachable => _registry.Peers.Count(p => p.Status != SecondaryStatus.Unhealthy);
+
+    public bool IsWritable => !_enabled || QuorumRule.IsMet(Reachable, _registry.Count);
+
+    /// <summary>Why the master is (not) writable, in words.</summary>
+    public string Describe()
+    {
+        var n = _registry.Count;
+        var up = 1 + Reachable;
+        var needed = QuorumRule.Majority(n);
+        if (!_enabled)
+        {
+            return $"writable: quorum check is off ({up} of {1 + n} nodes up)";
+        }
+
+        return IsWritable
+            ? $"writable: {up} of {1 + n} nodes up, a majority is {needed}"
+            : $"read-only: only {up} of {1 + n} nodes up (the master and its Healthy or Suspected secondaries), a majority is {needed}";
+    }
+
+    private void OnStatusChanged(SecondaryPeer peer, SecondaryStatus before, SecondaryStatus after)
+    {
+        LogStatusChanged(_logger, peer.Name, before, after, peer.LastError ?? "answered");
+        Recheck();
+    }
+
+    private void Recheck()
+    {
+        lock (_gate)
+        {
+            var writable = IsWritable;
+            if (writable == _wasWritable)
+            {
+                return;
+            }
+
+            _wasWritable = writable;
+            if (writable)
+            {
+                LogWritable(_logger, Describe());
+            }
+            else
+            {
+                LogReadOnly(_logger, Describe());
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Secondary} is now {After} (was {Before}): {Reason}")]
+    private static partial void LogStatusChanged(
+        ILogger logger, string secondary, SecondaryStatus before, SecondaryStatus after, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Master turns read-only, appends are refused: {Reason}")]
+    private static partial void LogReadOnly(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Master is writable again: {Reason}")]
+    private static partial void LogWritable(ILogger logger, string reason);
+}

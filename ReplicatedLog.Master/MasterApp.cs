@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+using ReplicatedLog.Master.Apis;
+using ReplicatedLog.Master.Health;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.Master.Transport;
+using ReplicatedLog.ServiceDefaults;
+using ReplicatedLog.ServiceDefaults.Discovery;
+using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.ServiceDefaults.Security;
+
+namespace ReplicatedLog.Master;
+
+/// <summary>Builds the master: service defaults, the replication core, its APIs. Program.cs and the tests call it.</summary>
+public static class MasterApp
+{
+    public const string DefaultServiceName = "master";
+
+    /// <param name="args">Command-line arguments (any configuration key, e.g. <c>--urls</c>).</param>
+    /// <param name="configure">Lets a test add configuration or services before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(MasterApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddQuietFrameworkLogging();
+        configure?.Invoke(builder);
+
+        builder.AddServiceDefaults(DefaultServiceName);
+        builder.AddReplicationCore();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapMessagesApi();
+        app.MapRegistrationApi();
+        return app;
+    }
+
+    private static void AddReplicationCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => WriteConcern.TryParse(o.DefaultWriteConcern, out _),
+                "Replication:DefaultWriteConcern must be a whole number of at least 1, \"majority\" or \"all\".")
+            .ValidateOnStart();
+        services.AddOptions<LogOptions>().BindConfiguration(LogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QuorumOptions>().BindConfiguration(QuorumOptions.SectionName);
+
+        services.AddSingleton<MasterLog>();
+        services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
+        services.AddSingleton<AcknowledgementBarrier>();
+        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+        services.AddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<HttpClient>();
+            var token = sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Token;
+            var registry = new SecondaryRegistry(
+                sp.GetRequiredService<AcknowledgementBarrier>(),
+                sp.GetRequiredService<IOptions<HealthOptions>>().Value,
+                address => new HttpSecondaryClient(http, address, token));
+            foreach (var (name, address) in ConfiguredSecondaries.Read(
+                sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ServiceEndpointResolver>()))
+            {
+                registry.AddOrUpdate(name, address);
+            }
+
+            return registry;
+        });
+        services.AddSingleton(sp => new WriteGate(
+            sp.GetRequiredService<SecondaryRegistry>(),
+            sp.GetRequiredService<IOptions<QuorumOptions>>().Value,
+            sp.GetRequiredService<ILogger<WriteGate>>()));
+        services.AddSingleton<Appender>();
+        services.AddHostedService<ReplicationService>();
+        services.AddHealthChecks().AddCheck<MasterHealthCheck>("replication");
+    }
+}

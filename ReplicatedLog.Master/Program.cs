@@ -1,0 +1,3 @@
+using ReplicatedLog.Master;
+
+await MasterApp.Build(args).RunAsync();

@@ -1,0 +1,135 @@
+namespace ReplicatedLog.Master.Replication;
+
+/// <summary>
+/// Releases appends once enough nodes hold them. Fed cumulative acknowledgements (the highest index a secondary
+/// has applied); an entry is held by the master plus every secondary whose acknowledged index is at or above it.
+/// A waiter for w=1 never waits; a waiter for more waits for nothing but its own count, so one waiting client
+/// never delays another.
+/// </summary>
+public sealed class AcknowledgementBarrier
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<object, long> _acked = [];
+    private readonly List<Waiter> _waiters = [];
+
+    /// <summary>Starts counting a secondary (with nothing acknowledged yet).</summary>
+    public void AddMember(object member)
+    {
+        lock (_gate)
+        {
+            _acked.TryAdd(member, 0);
+        }
+    }
+
+    /// <summary>How many nodes, the master included, hold <paramref name="index"/>.</summary>
+    public int AcksFor(long index)
+    {
+        lock (_gate)
+        {
+            return CountHolding(index);
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="member"/> has applied everything up to <paramref name="index"/>. The value may go
+    /// down (a secondary that restarted empty no longer holds what it held).
+    /// </summary>
+    public void Acknowledge(object member, long index)
+    {
+        List<(TaskCompletionSource<int> Done, int Acks)>? released = null;
+        lock (_gate)
+        {
+            _acked[member] = index;
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                var waiter = _waiters[i];
+                var acks = CountHolding(waiter.Index);
+                if (acks >= waiter.Required)
+                {
+                    (released ??= []).Add((waiter.Done, acks));
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        if (released is not null)
+        {
+            foreach (var (done, acks) in released)
+            {
+                done.TrySetResult(acks);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes with the number of nodes holding <paramref name="index"/> once it is at least
+    /// <paramref name="required"/>. Cancelling stops the wait only; the entry goes on replicating.
+    /// </summary>
+    public Task<int> WaitAsync(long index, int required, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        lock (_gate)
+        {
+            var acks = CountHolding(index);
+            if (acks >= required)
+            {
+                return Task.FromResult(acks);
+            }
+
+            waiter = new Waiter(index, required, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiters.Add(waiter);
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return waiter.Done.Task;
+        }
+
+        return WaitOrCancelAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>How many waits are pending (for health and tests).</summary>
+    public int PendingWaits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
+    private async Task<int> WaitOrCancelAsync(Waiter waiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await waiter.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
+
+            throw;
+        }
+    }
+
+    private int CountHolding(long index)
+    {
+        var count = 1;
+        foreach (var acked in _acked.Values)
+        {
+            if (acked >= index)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private sealed record Waiter(long Index, int Required, TaskCompletionSource<int> Done);
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using ReplicatedLog.Master.Health;
+
+namespace ReplicatedLog.Master.Replication;
+
+/// <summary>
+/// Carries out one client append: checks the write gate and the write concern, puts the message in the log (or
+/// finds the earlier entry of its idempotency key) and waits until w nodes hold it or the timeout runs out. The
+/// entry replicates whatever happens to the wait: a client that leaves, or a timeout, only ends the waiting.
+/// </summary>
+public sealed partial class Appender(
+    MasterLog log,
+    AcknowledgementBarrier barrier,
+    SecondaryRegistry registry,
+    WriteGate gate,
+    TimeProvider time,
+    ILogger<Appender> logger)
+{
+    public const string TelemetryName = "ReplicatedLog.Master";
+    private static readonly Meter Meter = new(TelemetryName);
+    private static readonly ActivitySource Source = new(TelemetryName);
+    private static readonly Counter<long> Appends = Meter.CreateCounter<long>("replicatedlog.appends", description: "Entries appended");
+    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
+        "replicatedlog.append.duration", "ms", "Time from an append's arrival to its answer");
+
+    /// <param name="message">The message text, already validated.</param>
+    /// <param name="concern">The write concern asked for.</param>
+    /// <param name="idempotencyKey">When seen before, nothing is appended and the original index is waited for.</param>
+    /// <param name="timeout">How long to wait for the concern; null waits as long as it takes.</param>
+    /// <param name="clientGone">Cancelled when the client goes away; it cancels the waiting, never the entry.</param>
+    public async Task<AppendResult> AppendAsync(
+        string message, WriteConcern concern, string? idempotencyKey, TimeSpan? timeout, CancellationToken clientGone)
+    {
+        var started = time.GetTimestamp();
+        var secondaries = registry.Count;
+        var w = concern.Resolve(secondaries);
+        if (w > 1 + secondaries)
+        {
+            return new AppendResult(AppendStatus.ConcernTooHigh, 0, w, 0, false,
+                $"w={w} asks for more nodes than the cluster has: the master and {secondaries} secondaries make {1 + secondaries}, so w can be at most {1 + secondaries}.");
+        }
+
+        if (!gate.IsWritable)
+        {
+            return new AppendResult(AppendStatus.ReadOnly, 0, w, 0, false, gate.Describe());
+        }
+
+        using var activity = Source.StartActivity("append");
+        var (index, duplicate) = log.Append(message, idempotencyKey);
+        activity?.SetTag("replicatedlog.index", index);
+        activity?.SetTag("replicatedlog.w", w);
+        if (!duplicate)
+        {
+            Appends.Add(1);
+        }
+
+        using var deadline = timeout is { } t ? new CancellationTokenSource(t, time) : null;
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(clientGone, deadline.Token);
+        int acks;
+        var timedOut = false;
+        try
+        {
+            acks = await barrier.WaitAsync(index, w, linked?.Token ?? clientGone).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true } && !clientGone.IsCancellationRequested)
+        {
+            acks = barrier.AcksFor(index);
+            timedOut = true;
+        }
+        catch (OperationCanceledException)
+        {
+            LogClientLeft(logger, index, w);
+            throw;
+        }
+
+        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+        Latency.Record(elapsed);
+        if (timedOut)
+        {
+            LogTimedOut(logger, index, w, acks, (long)elapsed);
+            return new AppendResult(AppendStatus.TimedOut, index, w, acks, duplicate);
+        }
+
+        LogAppended(logger, index, w, acks, duplicate, elapsed);
+        return new AppendResult(AppendStatus.Written, index, w, acks, duplicate);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
+    private static partial void LogAppended(ILogger logger, long index, int w, int acks, bool duplicate, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Append {Index} (w={W}) timed out after {ElapsedMs} ms held by {Acks} nodes; it goes on replicating")]
+    private static partial void LogTimedOut(ILogger logger, long index, int w, int acks, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Client waiting for append {Index} (w={W}) went away; the entry goes on replicating")]
+    private static partial void LogClientLeft(ILogger logger, long index, int w);
+}

@@ -1,0 +1,17 @@
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Master.Replication;
+
+/// <summary>
+/// The master's outbound seam to one secondary. Any failure to get an answer (refused, timed out, 5xx, refused
+/// log id) surfaces as <see cref="SecondaryUnavailableException"/>.
+/// </summary>
+public interface ISecondaryClient
+{
+    /// <summary>Where the secondary is reached; it changes when the secondary registers again elsewhere.</summary>
+    Uri Address { get; set; }
+
+    Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken);
+
+    Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Master.Replication;
+
+/// <summary>
+/// The one long-lived replication process of one secondary. It ships entries from the secondary's next index in
+/// index order, a batch at a time, and moves on by the cumulative acknowledgement it gets back. Catching up after a
+/// restart, a pause or a partition is this same loop starting again from a lower index. Failed sends are retried
+/// forever by the resilience pipeline; only the stopping token ends the loop.
+/// </summary>
+public sealed partial class ReplicationLoop(
+    SecondaryPeer peer,
+    MasterLog log,
+    ResiliencePipeline pipeline,
+    ReplicationOptions options,
+    ILogger<ReplicationLoop> logger)
+{
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        LogStarted(logger, peer.Name, peer.Client.Address);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await ReplicateOnceAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not a transport failure (those the pipeline retries): a bug or a bad answer. Stay alive.
+                LogLoopFailed(logger, peer.Name, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), stopping).ConfigureAwait(false);
+            }
+        }
+
+        LogStopped(logger, peer.Name);
+    }
+
+    /// <summary>Sends one batch (waiting for entries or a kick when there is nothing to send).</summary>
+    internal async Task ReplicateOnceAsync(CancellationToken stopping)
+    {
+        peer.TakeKick();
+        var from = peer.NextIndex;
+        var batch = log.ReadBatch(from, options.BatchMaxEntries, options.BatchMaxBytes);
+        if (batch.Count == 0)
+        {
+            await Task.WhenAny(log.WhenAppendedAfter(from - 1), peer.WhenKicked).WaitAsync(stopping).ConfigureAwait(false);
+            return;
+        }
+
+        var entries = new LogEntryDto[batch.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new LogEntryDto(batch[i].Index, batch[i].Message);
+        }
+
+        var request = new AppendEntriesRequest(log.LogId, entries);
+        var attempt = peer.BeginAttempt(stopping);
+        var started = Stopwatch.GetTimestamp();
+        AppendEntriesResponse response;
+        try
+        {
+            response = await pipeline.ExecuteAsync(
+                static (state, ct) => new ValueTask<AppendEntriesResponse>(state.Client.AppendAsync(state.request, ct)),
+                (peer.Client, request),
+                attempt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            LogInterrupted(logger, peer.Name, from, from + entries.Length - 1);
+            return;
+        }
+        finally
+        {
+            peer.EndAttempt(attempt);
+        }
+
+        var acked = peer.AckedIndex;
+        peer.OnAppendAnswered(response);
+        LogBatchSent(logger, peer.Name, from, from + entries.Length - 1, entries.Length, response.AppliedIndex,
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (response.AppliedIndex < from - 1 || response.AppliedIndex < acked)
+        {
+            LogRewound(logger, peer.Name, response.AppliedIndex, acked);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication to {Secondary} at {Address} started")]
+    private static partial void LogStarted(ILogger logger, string secondary, Uri address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication to {Secondary} stopped")]
+    private static partial void LogStopped(ILogger logger, string secondary);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Sent entries {First}..{Last} ({Count}) to {Secondary}: applied up to {Applied} in {ElapsedMs} ms")]
+    private static partial void LogBatchSent(
+        ILogger logger, string secondary, long first, long last, int count, long applied, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Secondary} holds only up to {Applied} (had acknowledged {Acked}): replication rewinds to what it holds")]
+    private static partial void LogRewound(ILogger logger, string secondary, long applied, long acked);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Sending entries {First}..{Last} to {Secondary} was interrupted to start over (recovered or restarted)")]
+    private static partial void LogInterrupted(ILogger logger, string secondary, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replication to {Secondary} failed unexpectedly; it goes on")]
+    private static partial void LogLoopFailed(ILogger logger, string secondary, Exception exception);
+}

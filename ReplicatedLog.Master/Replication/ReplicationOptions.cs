@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using ReplicatedLog.ServiceDefaults.Resilience;
+
+namespace ReplicatedLog.Master.Replication;
+
+/// <summary>Section <c>Replication</c> of the master.</summary>
+public sealed class ReplicationOptions
+{
+    public const string SectionName = "Replication";
+
+    /// <summary>
+    /// The secondaries, as service names (resolved from <c>services:{name}:http:0</c>) or URLs. When absent, every
+    /// referenced service whose name starts with <c>secondary</c>. Also accepted as one comma-separated string.
+    /// </summary>
+    public string[]? Secondaries { get; set; }
+
+    /// <summary>The write concern of an append that names none: a number, <c>majority</c> or <c>all</c>.</summary>
+    public string DefaultWriteConcern { get; set; } = "all";
+
+    /// <summary>At most this many entries travel in one replication request.</summary>
+    [Range(1, 1_000_000)]
+    public int BatchMaxEntries { get; set; } = 1_000;
+
+    /// <summary>At most this many bytes of message text in one replication request (one entry always goes).</summary>
+    [Range(1, int.MaxValue)]
+    public int BatchMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Backoff of a failed replication request (<c>Replication:Retry:BaseDelayMs</c>, ...).</summary>
+    public RetryOptions Retry { get; set; } = new();
+}

@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Master.Transport;
+
+/// <summary>Talks to one secondary over HTTP; every way a call can fail becomes a <see cref="SecondaryUnavailableException"/>.</summary>
+public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? clusterToken) : ISecondaryClient
+{
+    public const string AppendPath = "replication/append";
+    public const string HeartbeatPath = "replication/heartbeat";
+
+    private Uri _address = address;
+
+    public Uri Address
+    {
+        get => Volatile.Read(ref _address);
+        set => Volatile.Write(ref _address, value);
+    }
+
+    public Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken) =>
+        PostAsync(AppendPath, request, WireJsonContext.Default.AppendEntriesRequest,
+            WireJsonContext.Default.AppendEntriesResponse, cancellationToken);
+
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
+        PostAsync(HeartbeatPath, request, WireJsonContext.Default.HeartbeatRequest,
+            WireJsonContext.Default.HeartbeatResponse, cancellationToken);
+
+    private async Task<TResponse> PostAsync<TRequest, TResponse>(
+        string path,
+        TRequest body,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        CancellationToken cancellationToken)
+    {
+        var target = new Uri(Address, path);
+        using var message = new HttpRequestMessage(HttpMethod.Post, target)
+        {
+            Content = JsonContent.Create(body, requestType),
+        };
+        if (!string.IsNullOrEmpty(clusterToken))
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clusterToken);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw new SecondaryUnavailableException(
+                    $"{target} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Shorten(detail)}");
+            }
+
+            return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
+                ?? throw new SecondaryUnavailableException($"{target} answered with an empty body");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SecondaryUnavailableException($"{target} unreachable: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new SecondaryUnavailableException($"{target} answered with a body that is not the expected JSON", ex);
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Secondary.Faults;
+
+/// <summary>
+/// The secondary's current delay and injected faults. The delay always applies; the faults only when fault
+/// injection is enabled in configuration. Changed at run time through <c>PUT /admin/faults</c>.
+/// </summary>
+public sealed partial class FaultInjector
+{
+    private readonly Lock _gate = new();
+    private readonly ILogger<FaultInjector> _logger;
+    private TimeSpan _delay;
+    private double _errorAfterApplyRate;
+    private double _dropRate;
+    private TaskCompletionSource? _resumed;
+
+    public FaultInjector(FaultOptions options, int delayMs, ILogger<FaultInjector> logger)
+    {
+        _logger = logger;
+        Enabled = options.Enabled;
+        _delay = TimeSpan.FromMilliseconds(delayMs);
+        if (Enabled)
+        {
+            Change(new FaultSettings(null, options.ErrorAfterApplyRate, options.DropRate, options.Paused));
+        }
+    }
+
+    public bool Enabled { get; }
+
+    public TimeSpan Delay
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _delay;
+            }
+        }
+    }
+
+    public bool Paused
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resumed is not null;
+            }
+        }
+    }
+
+    public FaultSettings Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new FaultSettings((int)_delay.TotalMilliseconds, _errorAfterApplyRate, _dropRate, _resumed is not null);
+            }
+        }
+    }
+
+    /// <summary>Applies the fields that are set; validated by the caller.</summary>
+    public FaultSettings Change(FaultSettings settings)
+    {
+        TaskCompletionSource? resume = null;
+        lock (_gate)
+        {
+            if (settings.DelayMs is { } delay)
+            {
+                _delay = TimeSpan.FromMilliseconds(delay);
+            }
+
+            _errorAfterApplyRate = settings.ErrorAfterApplyRate ?? _errorAfterApplyRate;
+            _dropRate = settings.DropRate ?? _dropRate;
+            if (settings.Paused == true)
+            {
+                _resumed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            else if (settings.Paused == false)
+            {
+                resume = _resumed;
+                _resumed = null;
+            }
+        }
+
+        resume?.TrySetResult();
+        var current = Current;
+        LogChanged(_logger, current.DelayMs ?? 0, current.ErrorAfterApplyRate ?? 0, current.DropRate ?? 0, current.Paused ?? false);
+        return current;
+    }
+
+    /// <summary>Completes at once unless paused; then when resumed.</summary>
+    public Task WhenRunningAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _resumed is null ? Task.CompletedTask : _resumed.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public bool ShouldDrop() => Enabled && Roll(Volatile.Read(ref _dropRate));
+
+    public bool ShouldFailAfterApply() => Enabled && Roll(Volatile.Read(ref _errorAfterApplyRate));
+
+    private static bool Roll(double rate) => rate > 0 && Random.Shared.NextDouble() < rate;
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Faults now: delay {DelayMs} ms, error after apply {ErrorRate:P0}, drop {DropRate:P0}, paused {Paused}")]
+    private static partial void LogChanged(ILogger logger, int delayMs, double errorRate, double dropRate, bool paused);
+}

@@ -1,0 +1,3 @@
+using ReplicatedLog.Secondary;
+
+await SecondaryApp.Build(args).RunAsync();

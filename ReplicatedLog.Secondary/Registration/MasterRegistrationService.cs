@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Discovery;
+using ReplicatedLog.ServiceDefaults.Resilience;
+using ReplicatedLog.ServiceDefaults.Security;
+
+namespace ReplicatedLog.Secondary.Registration;
+
+/// <summary>
+/// When a master is referenced (<c>services__master__http__0</c>), registers this secondary with it once the server
+/// listens, retrying until the master answers, and again whenever the master has been silent for a while, so a
+/// secondary joins a running cluster and rejoins a restarted master.
+/// </summary>
+public sealed partial class MasterRegistrationService(
+    ServiceEndpointResolver resolver,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    MasterContact contact,
+    IOptions<RegistrationOptions> options,
+    IOptions<IdentityOptions> identity,
+    IOptions<ClusterOptions> cluster,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<MasterRegistrationService> logger) : BackgroundService
+{
+    public const string MasterServiceName = "master";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var master = resolver.Resolve(MasterServiceName);
+        if (master is null)
+        {
+            LogNoMaster(logger);
+            return;
+        }
+
+        if (!await WaitForStartAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var me = new RegisterSecondaryRequest(Name(), AdvertisedUrl());
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var pipeline = RetryPipeline.CreateUnbounded($"master registration ({master})", options.Value.Retry,
+            ex => ex is HttpRequestException, time, logger);
+        var reregisterAfter = TimeSpan.FromMilliseconds(options.Value.ReregisterAfterMs);
+        using var timer = new PeriodicTimer(reregisterAfter / 2, time);
+        var registered = false;
+        try
+        {
+            do
+            {
+                if (registered && contact.Silence < reregisterAfter)
+                {
+                    continue;
+                }
+
+                var answer = await pipeline.ExecuteAsync(
+                    async ct => await RegisterAsync(http, master, me, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                contact.Heard();
+                registered = true;
+                LogRegistered(logger, me.Name, me.Url, master, answer.LogId, answer.Secondaries);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task<RegisterSecondaryResponse> RegisterAsync(
+        HttpClient http, Uri master, RegisterSecondaryRequest me, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(master, "replication/register"))
+        {
+            Content = JsonContent.Create(me, WireJsonContext.Default.RegisterSecondaryRequest),
+        };
+        if (!string.IsNullOrEmpty(cluster.Value.Token))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Value.Token);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new HttpRequestException($"registration answered {(int)response.StatusCode}: {detail}");
+        }
+
+        return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.RegisterSecondaryResponse, cancellationToken)
+            .ConfigureAwait(false) ?? throw new HttpRequestException("registration answered with an empty body");
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        try
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private string Name() =>
+        identity.Value.Name is { Length: > 0 } name ? name
+        : configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } service ? service
+        : $"secondary-{new Uri(AdvertisedUrl()).Port}";
+
+    private string AdvertisedUrl()
+    {
+        if (identity.Value.AdvertisedUrl is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
+        // A wildcard listen address is no address to call back: use the machine's name instead.
+        foreach (var wildcard in new[] { "://+:", "://*:", "://0.0.0.0:", "://[::]:" })
+        {
+            address = address.Replace(wildcard, $"://{System.Net.Dns.GetHostName()}:", StringComparison.Ordinal);
+        }
+
+        return address;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "No master referenced (services:master:http:0): not registering; the master must list this secondary")]
+    private static partial void LogNoMaster(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Registered as {Name} at {Url} with the master at {Master} (log {LogId}, {Secondaries} secondaries)")]
+    private static partial void LogRegistered(ILogger logger, string name, string url, Uri master, string logId, int secondaries);
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using ReplicatedLog.Secondary.Apis;
+using ReplicatedLog.Secondary.Faults;
+using ReplicatedLog.Secondary.Health;
+using ReplicatedLog.Secondary.Registration;
+using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.ServiceDefaults;
+using ReplicatedLog.ServiceDefaults.Log;
+
+namespace ReplicatedLog.Secondary;
+
+/// <summary>Builds a secondary: service defaults, its replica of the log, its APIs. Program.cs and the tests call it.</summary>
+public static class SecondaryApp
+{
+    public const string DefaultServiceName = "secondary";
+
+    /// <param name="args">Command-line arguments (any configuration key, e.g. <c>--urls</c>).</param>
+    /// <param name="configure">Lets a test add configuration or services before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(SecondaryApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddQuietFrameworkLogging();
+        configure?.Invoke(builder);
+
+        builder.AddServiceDefaults(DefaultServiceName);
+        builder.AddReplica();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapMessagesApi();
+        app.MapReplicationApi();
+        app.MapAdminApi();
+        return app;
+    }
+
+    private static void AddReplica(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SecondaryReplicationOptions>().BindConfiguration(SecondaryReplicationOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FaultOptions>().BindConfiguration(FaultOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName);
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => new ReplicaLog(sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.MaxHeldBack));
+        services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<ReplicaLog>());
+        services.AddSingleton(sp => new FaultInjector(
+            sp.GetRequiredService<IOptions<FaultOptions>>().Value,
+            sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.DelayMs,
+            sp.GetRequiredService<ILogger<FaultInjector>>()));
+        services.AddSingleton<MasterContact>();
+        services.AddSingleton<LogIdWatch>();
+        services.AddHostedService<MasterRegistrationService>();
+        services.AddHealthChecks().AddCheck<SecondaryHealthCheck>("replica");
+    }
+}

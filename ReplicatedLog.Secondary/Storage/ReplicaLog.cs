@@ -1,0 +1,114 @@
+using ReplicatedLog.ServiceDefaults.Log;
+
+namespace ReplicatedLog.Secondary.Storage;
+
+/// <summary>The result of applying a batch from the master.</summary>
+/// <param name="AppliedIndex">The highest index applied (visible to reads): the cumulative acknowledgement.</param>
+/// <param name="HeldBack">Entries received ahead of a gap, kept invisible until the gap is filled.</param>
+/// <param name="Applied">How many entries this batch made visible.</param>
+/// <param name="Duplicates">How many entries of the batch were already applied (ignored).</param>
+/// <param name="LogIdMismatch">True when the batch belongs to another log than the one held: nothing was applied.</param>
+public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, int Duplicates, bool LogIdMismatch);
+
+/// <summary>
+/// A secondary's copy of the log. Entry i becomes visible only after 1..i-1; an entry that arrives early waits,
+/// held back, for the gap to fill; an entry at or below the applied index is a duplicate and is ignored. The log
+/// belongs to one log id: once it holds entries, entries of another log are refused.
+/// </summary>
+public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
+{
+    private readonly EntryStore _applied = new();
+    private readonly SortedDictionary<long, LogEntry> _heldBack = [];
+    private readonly Lock _gate = new();
+    private string? _logId;
+
+    /// <summary>Made once per process: the master tells a restart (an empty log again) by it.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    public string? LogId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _logId;
+            }
+        }
+    }
+
+    public long LastIndex => _applied.LastIndex;
+
+    public int HeldBackCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heldBack.Count;
+            }
+        }
+    }
+
+    /// <summary>True when this log holds entries of a log other than <paramref name="logId"/>.</summary>
+    public bool Conflicts(string logId)
+    {
+        lock (_gate)
+        {
+            return IsOtherLog(logId);
+        }
+    }
+
+    public ApplyOutcome Apply(string logId, IEnumerable<LogEntry> entries)
+    {
+        lock (_gate)
+        {
+            if (IsOtherLog(logId))
+            {
+                return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, 0, 0, LogIdMismatch: true);
+            }
+
+            if (_logId != logId)
+            {
+                // Empty so far: this log is the one we hold from now on.
+                _logId = logId;
+                _heldBack.Clear();
+            }
+
+            var before = _applied.LastIndex;
+            var duplicates = 0;
+            foreach (var entry in entries)
+            {
+                var applied = _applied.LastIndex;
+                if (entry.Index <= applied)
+                {
+                    duplicates++;
+                }
+                else if (entry.Index == applied + 1)
+                {
+                    _applied.Append(entry);
+                    DrainHeldBack();
+                }
+                else if (_heldBack.Count < maxHeldBack || _heldBack.ContainsKey(entry.Index))
+                {
+                    _heldBack[entry.Index] = entry;
+                }
+            }
+
+            return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false);
+        }
+    }
+
+    public IReadOnlyList<LogEntry> Read(long from, int limit) => _applied.Read(from, limit);
+
+    public IReadOnlyList<string> Messages() => _applied.Messages();
+
+    private bool IsOtherLog(string logId) => _logId is not null && _logId != logId && _applied.LastIndex > 0;
+
+    private void DrainHeldBack()
+    {
+        while (_heldBack.Remove(_applied.LastIndex + 1, out var next))
+        {
+            _applied.Append(next);
+        }
+    }
+}

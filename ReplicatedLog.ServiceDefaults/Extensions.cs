@@ -1,0 +1,126 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Discovery;
+using ReplicatedLog.ServiceDefaults.Health;
+using ReplicatedLog.ServiceDefaults.Logging;
+using ReplicatedLog.ServiceDefaults.Security;
+
+namespace ReplicatedLog.ServiceDefaults;
+
+/// <summary>
+/// What every ReplicatedLog service gets: console logs that name the service, OpenTelemetry when an OTLP endpoint
+/// is configured, health checks, problem details, OpenAPI, service discovery and the cluster settings.
+/// </summary>
+public static class Extensions
+{
+    public const string HealthPath = "/health";
+    public const string AlivePath = "/alive";
+    private const string LiveTag = "live";
+
+    /// <summary>The service's name: <c>OTEL_SERVICE_NAME</c> when set, otherwise <paramref name="fallback"/>.</summary>
+    public static string ServiceName(this IConfiguration configuration, string fallback) =>
+        configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : fallback;
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string defaultServiceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var serviceName = builder.Configuration.ServiceName(defaultServiceName);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.FormatterName = ServiceConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<ServiceConsoleFormatter, ServiceConsoleFormatterOptions>(o => o.ServiceName = serviceName);
+        builder.AddOpenTelemetryExport(serviceName);
+
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, WireJsonContext.Default);
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        builder.Services.AddOpenApi();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceEndpointResolver>();
+        builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName);
+        builder.Services.AddSingleton<ClusterTokenFilter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces, metrics and logs go to the OTLP endpoint an Aspire AppHost gives (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>);
+    /// without one nothing is exported and nothing is paid for.
+    /// </summary>
+    private static void AddOpenTelemetryExport(this IHostApplicationBuilder builder, string serviceName)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+
+        var sdk = OpenTelemetrySdk.Create(otel => otel
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http"))
+            .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
+            .WithLogging()
+            .UseOtlpExporter());
+        builder.Services.AddSingleton(sdk);
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
+            o.AddOtlpExporter();
+        });
+    }
+
+    /// <summary>
+    /// Framework chatter (every request, every routing decision) at Warning unless configuration says otherwise:
+    /// these defaults sit below every other configuration source.
+    /// </summary>
+    public static IConfigurationBuilder AddQuietFrameworkLogging(this IConfigurationBuilder configuration)
+    {
+        configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+            },
+        });
+        return configuration;
+    }
+
+    /// <summary>Problem details for every error, <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and Swagger UI.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+
+        app.MapOpenApi();
+        app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", app.Environment.ApplicationName));
+        return app;
+    }
+}
