@@ -1,0 +1,88 @@
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Tests.Support;
+
+/// <summary>
+/// A fake secondary for the replication loop: it applies contiguous entries and acknowledges cumulatively like a
+/// real one, fails the calls it is told to fail, and can "restart" empty. Every call is recorded with the fake
+/// clock's time.
+/// </summary>
+public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
+{
+    private readonly Lock _gate = new();
+    private readonly List<(DateTimeOffset At, long First, long Last)> _calls = [];
+    private long _applied;
+    private int _failuresLeft;
+    private string _instance = "instance-1";
+
+    public Uri Address { get; set; } = new("http://scripted/");
+
+    public IReadOnlyList<(DateTimeOffset At, long First, long Last)> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    public long Applied
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _applied;
+            }
+        }
+    }
+
+    public void FailNext(int calls)
+    {
+        lock (_gate)
+        {
+            _failuresLeft = calls;
+        }
+    }
+
+    /// <summary>Comes back empty, as a restarted secondary does.</summary>
+    public void Restart()
+    {
+        lock (_gate)
+        {
+            _applied = 0;
+            _instance = $"instance-{Guid.NewGuid():N}";
+        }
+    }
+
+    public Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _calls.Add((time.GetUtcNow(), request.Entries[0].Index, request.Entries[^1].Index));
+            if (_failuresLeft > 0)
+            {
+                _failuresLeft--;
+                throw new SecondaryUnavailableException("scripted failure");
+            }
+
+            if (request.Entries[0].Index <= _applied + 1)
+            {
+                _applied = Math.Max(_applied, request.Entries[^1].Index);
+            }
+
+            return Task.FromResult(new AppendEntriesResponse(_instance, request.LogId, _applied, 0));
+        }
+    }
+
+    public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false));
+        }
+    }
+}

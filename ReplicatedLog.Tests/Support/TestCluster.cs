@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReplicatedLog.Master;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.Secondary;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Tests.Support;
+
+/// <summary>
+/// A master and N secondaries as real Kestrel servers on 127.0.0.1, in the test process. Secondaries keep a reserved
+/// port, so one can be stopped and started again (empty) where the master expects it. Everything started is
+/// stopped on dispose, also when the test failed.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    private readonly Dictionary<string, string?> _masterSettings;
+    private readonly SecondaryNode[] _secondaries;
+
+    private TestCluster(Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries)
+    {
+        _masterSettings = masterSettings;
+        _secondaries = secondaries;
+    }
+
+    public WebApplication Master { get; private set; } = null!;
+
+    public Uri MasterUrl { get; private set; } = null!;
+
+    public IReadOnlyList<SecondaryNode> Secondaries => _secondaries;
+
+    public SecondaryRegistry Registry => Master.Services.GetRequiredService<SecondaryRegistry>();
+
+    /// <summary>Test pacing: heartbeats every 100 ms, retries from 10 ms capped at 200 ms, quiet logs.</summary>
+    public static Dictionary<string, string?> FastSettings() => new()
+    {
+        ["Health:HeartbeatIntervalMs"] = "100",
+        ["Health:UnhealthyAfterMisses"] = "3",
+        ["Replication:Retry:BaseDelayMs"] = "10",
+        ["Replication:Retry:MaxDelayMs"] = "200",
+        ["Replication:Retry:AttemptTimeoutMs"] = "2000",
+        ["Logging:LogLevel:Default"] = "Error",
+    };
+
+    /// <param name="secondaries">How many secondaries the master is configured with.</param>
+    /// <param name="started">Which of them run from the start (default: all).</param>
+    /// <param name="master">Settings for the master on top of <see cref="FastSettings"/>.</param>
+    /// <param name="secondary">Settings for secondary i (index given) on top of quiet logs.</param>
+    public static async Task<TestCluster> StartAsync(
+        int secondaries,
+        int[]? started = null,
+        Dictionary<string, string?>? master = null,
+        Func<int, Dictionary<string, string?>>? secondary = null)
+    {
+        var nodes = Enumerable.Range(0, secondaries)
+            .Select(i => new SecondaryNode($"secondary-{i + 1}", FreePort.Next(), secondary?.Invoke(i) ?? []))
+            .ToArray();
+        var masterSettings = FastSettings();
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            masterSettings[$"Replication:Secondaries:{i}"] = nodes[i].Url.ToString();
+        }
+
+        foreach (var (key, value) in master ?? [])
+        {
+            masterSettings[key] = value;
+        }
+
+        var cluster = new TestCluster(masterSettings, nodes);
+        try
+        {
+            foreach (var i in started ?? Enumerable.Range(0, secondaries).ToArray())
+            {
+                await cluster.StartSecondaryAsync(i);
+            }
+
+            await cluster.StartMasterAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    public async Task StartMasterAsync()
+    {
+        Master = MasterApp.Build([], b => Configure(b, "http://127.0.0.1:0", _masterSettings));
+        await Master.StartAsync();
+        MasterUrl = new Uri(Master.Urls.First());
+    }
+
+    /// <summary>Starts secondary i, empty, at its reserved port.</summary>
+    public async Task StartSecondaryAsync(int i, Dictionary<string, string?>? extra = null)
+    {
+        var node = _secondaries[i];
+        var settings = new Dictionary<string, string?>(node.Settings) { ["OTEL_SERVICE_NAME"] = node.Name };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var app = SecondaryApp.Build([], b => Configure(b, node.Url.ToString().TrimEnd('/'), settings));
+        await app.StartAsync();
+        node.App = app;
+    }
+
+    public async Task StopSecondaryAsync(int i)
+    {
+        var node = _secondaries[i];
+        if (node.App is { } app)
+        {
+            node.App = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    public Task<HttpResponseMessage> AppendAsync(object body, CancellationToken cancellationToken = default) =>
+        Http.PostAsync(new Uri(MasterUrl, "messages"), JsonContent(body), cancellationToken);
+
+    /// <summary>Appends and expects an answer in 2xx.</summary>
+    public async Task<AppendMessageResponse> AppendOkAsync(string message, object w, string? id = null)
+    {
+        using var response = await AppendAsync(new { message, w, id });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"append of '{message}' answered {(int)response.StatusCode}: {text}");
+        return JsonSerializer.Deserialize(text, WireJsonContext.Default.AppendMessageResponse)!;
+    }
+
+    public static async Task<IReadOnlyList<string>> MessagesAsync(Uri node)
+    {
+        var text = await Http.GetStringAsync(new Uri(node, "messages"));
+        return JsonSerializer.Deserialize<List<string>>(text)!;
+    }
+
+    public static async Task<JsonElement> HealthAsync(Uri node)
+    {
+        using var response = await Http.GetAsync(new Uri(node, "health"));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    public static Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Http.SendAsync(request);
+
+    public static StringContent JsonContent(object body) =>
+        new(JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)), System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>The status of secondary i as the master's <c>/health</c> tells it.</summary>
+    public async Task<string> StatusOfAsync(int i)
+    {
+        var health = await HealthAsync(MasterUrl);
+        return health.GetProperty("secondaries").EnumerateArray()
+            .First(s => s.GetProperty("address").GetString() == _secondaries[i].Url.ToString())
+            .GetProperty("status").GetString()!;
+    }
+
+    public Task WaitForStatusAsync(int i, SecondaryStatus status) =>
+        Eventually.MatchAsync($"{_secondaries[i].Name} to be {status} on the master", () => StatusOfAsync(i),
+            s => s == status.ToString());
+
+    public Task WaitForWritableAsync(bool writable = true) =>
+        Eventually.MatchAsync($"the master to be {(writable ? "writable" : "read-only")}", () => HealthAsync(MasterUrl),
+            h => h.GetProperty("readOnly").GetBoolean() != writable, describe: h => h.ToString());
+
+    /// <summary>Waits until every running node reads exactly <paramref name="expected"/>.</summary>
+    public async Task WaitForConvergenceAsync(IReadOnlyList<string> expected)
+    {
+        foreach (var node in new[] { MasterUrl }.Concat(_secondaries.Where(s => s.App is not null).Select(s => s.Url)))
+        {
+            await Eventually.MatchAsync($"{node} to read all {expected.Count} messages", () => MessagesAsync(node),
+                m => m.SequenceEqual(expected), describe: m => $"{m.Count} messages: [{string.Join(", ", m.Take(10))}...]");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var stops = _secondaries.Select((_, i) => StopSecondaryAsync(i)).ToList();
+        if (Master is not null)
+        {
+            stops.Add(Master.StopAsync());
+        }
+
+        await Task.WhenAll(stops);
+        if (Master is not null)
+        {
+            await Master.DisposeAsync();
+        }
+    }
+
+    private static void Configure(WebApplicationBuilder builder, string url, Dictionary<string, string?> settings)
+    {
+        builder.WebHost.UseUrls(url);
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+    }
+}
+
+/// <summary>A secondary of a <see cref="TestCluster"/>: a name, a reserved address, and its app while it runs.</summary>
+public sealed class SecondaryNode(string name, int port, Dictionary<string, string?> settings)
+{
+    public string Name { get; } = name;
+
+    public Uri Url { get; } = new($"http://127.0.0.1:{port}/");
+
+    public Dictionary<string, string?> Settings { get; } = new(settings) { ["Logging:LogLevel:Default"] = "Error" };
+
+    public WebApplication? App { get; set; }
+}

@@ -1,0 +1,67 @@
+using ReplicatedLog.Master.Replication;
+
+namespace ReplicatedLog.Tests.Unit;
+
+public sealed class MasterLogTests
+{
+    [Fact]
+    public void IndexesStartAtOneAndHaveNoGaps()
+    {
+        var log = new MasterLog();
+        Assert.Equal(1, log.Append("a", null).Index);
+        Assert.Equal(2, log.Append("b", null).Index);
+        Assert.Equal(3, log.Append("c", null).Index);
+        Assert.Equal(["a", "b", "c"], log.Messages());
+        Assert.Equal(3, log.LastIndex);
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsGetDistinctContiguousIndexes()
+    {
+        var log = new MasterLog();
+        var indexes = await Task.WhenAll(Enumerable.Range(0, 2000)
+            .Select(i => Task.Run(() => log.Append($"m{i}", null).Index)));
+        Assert.Equal(Enumerable.Range(1, 2000).Select(i => (long)i), indexes.Order());
+        Assert.Equal(2000, log.Messages().Distinct().Count());
+    }
+
+    [Fact]
+    public void ARepeatedKeyAppendsNothingAndGivesTheOriginalIndex()
+    {
+        var log = new MasterLog();
+        log.Append("first", null);
+        var original = log.Append("pay", "k1");
+        var repeat = log.Append("pay again", "k1");
+        Assert.False(original.Duplicate);
+        Assert.True(repeat.Duplicate);
+        Assert.Equal(original.Index, repeat.Index);
+        Assert.Equal(["first", "pay"], log.Messages());
+    }
+
+    [Fact]
+    public void BatchesAreBoundedByCountAndBytesButAlwaysCarryOneEntry()
+    {
+        var log = new MasterLog();
+        for (var i = 0; i < 10; i++)
+        {
+            log.Append(new string('x', 100), null);
+        }
+
+        Assert.Equal(4, log.ReadBatch(1, 4, long.MaxValue).Count);
+        Assert.Equal([3L, 4L, 5L], log.ReadBatch(3, 100, 300).Select(e => e.Index));
+        Assert.Single(log.ReadBatch(1, 100, 10));
+        Assert.Empty(log.ReadBatch(11, 100, 1000));
+    }
+
+    [Fact]
+    public async Task WhenAppendedAfterCompletesOnTheNextAppend()
+    {
+        var log = new MasterLog();
+        log.Append("a", null);
+        Assert.True(log.WhenAppendedAfter(0).IsCompleted);
+        var waiting = log.WhenAppendedAfter(1);
+        Assert.False(waiting.IsCompleted);
+        log.Append("b", null);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+}

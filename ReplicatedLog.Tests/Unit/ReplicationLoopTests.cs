@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Resilience;
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Unit;
+
+/// <summary>The per-secondary replication loop against a scripted secondary on a fake clock: no sockets, no sleeping.</summary>
+public sealed class ReplicationLoopTests : IAsyncDisposable
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly MasterLog _log = new();
+    private readonly AcknowledgementBarrier _barrier = new();
+    private readonly ScriptedSecondary _secondary;
+    private readonly SecondaryPeer _peer;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+
+    public ReplicationLoopTests()
+    {
+        _secondary = new ScriptedSecondary(_time);
+        _peer = new SecondaryPeer("s1", _secondary, _barrier, unhealthyAfterMisses: 3);
+    }
+
+    private void Start(int maxEntries = 1000, int maxBytes = int.MaxValue)
+    {
+        var options = new ReplicationOptions { BatchMaxEntries = maxEntries, BatchMaxBytes = maxBytes };
+        var pipeline = RetryPipeline.CreateUnbounded("s1", options.Retry, ex => ex is SecondaryUnavailableException,
+            _time, NullLogger.Instance);
+        var loop = new ReplicationLoop(_peer, _log, pipeline, options, NullLogger<ReplicationLoop>.Instance);
+        _running = loop.RunAsync(_stop.Token);
+    }
+
+    [Fact]
+    public async Task AFailedSendIsRetriedAfterABackoffOnTheClockUntilItIsAcknowledged()
+    {
+        _secondary.FailNext(2);
+        _log.Append("m1", null);
+        Start();
+
+        await Eventually.TrueAsync("the first attempt", () => _secondary.Calls.Count >= 1);
+        await Eventually.TrueAsync("two retries and an acknowledgement", () =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return _peer.AckedIndex == 1;
+        }, describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
+
+        var calls = _secondary.Calls;
+        Assert.Equal(3, calls.Count);
+        Assert.All(calls, c => Assert.Equal((1L, 1L), (c.First, c.Last)));
+        Assert.True(calls[1].At > calls[0].At, "the first retry did not wait for the backoff");
+        Assert.True(calls[2].At > calls[1].At, "the second retry did not wait for the backoff");
+    }
+
+    [Fact]
+    public async Task ALowerAcknowledgementFromARestartedSecondaryRewindsAndResendsEverything()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _log.Append($"m{i}", null);
+        }
+
+        Start();
+        await Eventually.TrueAsync("1..5 acknowledged", () => _peer.AckedIndex == 5);
+
+        _secondary.Restart();
+        _log.Append("m6", null);
+        await Eventually.TrueAsync("the secondary to hold 1..6 again", () => _secondary.Applied == 6 && _peer.AckedIndex == 6,
+            describe: () => string.Join(" ", _secondary.Calls.Select(c => $"[{c.First}..{c.Last}]")));
+
+        Assert.Equal([(1L, 5L), (6L, 6L), (1L, 6L)], _secondary.Calls.Select(c => (c.First, c.Last)));
+    }
+
+    [Fact]
+    public async Task BatchesRespectTheEntryLimit()
+    {
+        for (var i = 1; i <= 8; i++)
+        {
+            _log.Append($"m{i}", null);
+        }
+
+        Start(maxEntries: 3);
+        await Eventually.TrueAsync("all acknowledged", () => _peer.AckedIndex == 8);
+        Assert.Equal([(1L, 3L), (4L, 6L), (7L, 8L)], _secondary.Calls.Select(c => (c.First, c.Last)));
+    }
+
+    [Fact]
+    public async Task BatchesRespectTheByteLimit()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _log.Append(new string('x', 100), null);
+        }
+
+        Start(maxBytes: 250);
+        await Eventually.TrueAsync("all acknowledged", () => _peer.AckedIndex == 5);
+        Assert.Equal([(1L, 2L), (3L, 4L), (5L, 5L)], _secondary.Calls.Select(c => (c.First, c.Last)));
+    }
+
+    [Fact]
+    public async Task AcknowledgementsReleaseWritersWaitingForThem()
+    {
+        Start();
+        var index = _log.Append("m1", null).Index;
+        Assert.Equal(2, await _barrier.WaitAsync(index, 2, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void AHeartbeatFromANewInstanceRewindsToWhatItHolds()
+    {
+        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0));
+        Assert.Equal(6, _peer.NextIndex);
+
+        var rewound = _peer.OnHeartbeatAnswered(new HeartbeatResponse("b", null, 0, 0, 0, false), _time.GetUtcNow());
+
+        Assert.True(rewound);
+        Assert.Equal(1, _peer.NextIndex);
+        Assert.Equal(0, _peer.AckedIndex);
+        Assert.True(_peer.WhenKicked.IsCompleted);
+    }
+
+    [Fact]
+    public void AHeartbeatFromTheSameInstanceNeverMovesAcknowledgementsBack()
+    {
+        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0));
+        Assert.False(_peer.OnHeartbeatAnswered(new HeartbeatResponse("a", "log", 3, 0, 0, false), _time.GetUtcNow()));
+        Assert.Equal(5, _peer.AckedIndex);
+        Assert.Equal(6, _peer.NextIndex);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null)
+        {
+            await _running.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _stop.Dispose();
+    }
+}
