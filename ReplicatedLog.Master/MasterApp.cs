@@ -19,16 +19,7 @@ public static class MasterApp
     /// <param name="configure">Lets a test add configuration or services before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ApplicationName = typeof(MasterApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddQuietFrameworkLogging();
-        configure?.Invoke(builder);
-
-        builder.AddServiceDefaults(DefaultServiceName);
+        var builder = ServiceBuilder.Create(args, typeof(MasterApp).Assembly, DefaultServiceName, configure);
         builder.AddReplicationCore();
 
         var app = builder.Build();

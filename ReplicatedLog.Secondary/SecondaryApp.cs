@@ -18,16 +18,7 @@ public static class SecondaryApp
     /// <param name="configure">Lets a test add configuration or services before the app is built.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = args,
-            ApplicationName = typeof(SecondaryApp).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddQuietFrameworkLogging();
-        configure?.Invoke(builder);
-
-        builder.AddServiceDefaults(DefaultServiceName);
+        var builder = ServiceBuilder.Create(args, typeof(SecondaryApp).Assembly, DefaultServiceName, configure);
         builder.AddReplica();
 
         var app = builder.Build();

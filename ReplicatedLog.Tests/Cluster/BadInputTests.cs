@@ -56,11 +56,7 @@ public sealed class BadInputTests(BadInputTests.OneCluster fixture) : IClassFixt
     public async Task BadInputIsAnsweredWithA4xxProblemAndChangesNothing(string name, string path, string body, int status)
     {
         var before = await TestCluster.MessagesAsync(_cluster.MasterUrl);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_cluster.MasterUrl, path))
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        using var response = await TestCluster.SendAsync(request);
+        using var response = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(_cluster.MasterUrl, path), body, "application/json");
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {text}");
@@ -84,23 +80,14 @@ public sealed class BadInputTests(BadInputTests.OneCluster fixture) : IClassFixt
     [Fact]
     public async Task AMessageAtTheLimitIsAcceptedAndAFormPostedJsonBodyIsReadAsJson()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_cluster.MasterUrl, "messages"))
-        {
-            Content = new StringContent("{\"message\": \"" + new string('b', 2048) + "\", \"w\": 2}", Encoding.UTF8,
-                "application/x-www-form-urlencoded"),
-        };
-        using var response = await TestCluster.SendAsync(request);
+        using var response = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(_cluster.MasterUrl, "messages"), "{\"message\": \"" + new string('b', 2048) + "\", \"w\": 2}", "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
     [Fact]
     public async Task AClientAppendToASecondaryIsRefusedWith405()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_cluster.Secondaries[0].Url, "messages"))
-        {
-            Content = new StringContent("{\"message\": \"x\"}", Encoding.UTF8, "application/json"),
-        };
-        using var response = await TestCluster.SendAsync(request);
+        using var response = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(_cluster.Secondaries[0].Url, "messages"), "{\"message\": \"x\"}", "application/json");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -108,11 +95,7 @@ public sealed class BadInputTests(BadInputTests.OneCluster fixture) : IClassFixt
     [Fact]
     public async Task ASecondaryRefusesAMalformedReplicationRequest()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_cluster.Secondaries[0].Url, "replication/append"))
-        {
-            Content = new StringContent("{\"logId\": \"\", \"entries\": [{\"index\": 0, \"message\": \"x\"}]}", Encoding.UTF8, "application/json"),
-        };
-        using var response = await TestCluster.SendAsync(request);
+        using var response = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(_cluster.Secondaries[0].Url, "replication/append"), "{\"logId\": \"\", \"entries\": [{\"index\": 0, \"message\": \"x\"}]}", "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }

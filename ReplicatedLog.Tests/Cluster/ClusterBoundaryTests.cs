@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.Tests.Support;
@@ -32,13 +31,7 @@ public sealed class ClusterBoundaryTests
         {
             foreach (var header in new[] { null, "Bearer wrong" })
             {
-                using var request = new HttpRequestMessage(method, target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                if (header is not null)
-                {
-                    request.Headers.TryAddWithoutValidation("Authorization", header);
-                }
-
-                using var response = await TestCluster.SendAsync(request);
+                using var response = await TestCluster.SendRawAsync(method, target, body, authorization: header);
                 Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {target} with '{header}' answered {response.StatusCode}");
             }
         }

@@ -150,6 +150,22 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Http.SendAsync(request);
 
+    /// <summary>Sends <paramref name="body"/> as it is, malformed or not.</summary>
+    public static async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, Uri target, string body, string contentType = "application/json", string? authorization = null)
+    {
+        using var request = new HttpRequestMessage(method, target)
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, contentType),
+        };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
     public static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body, new JsonSerializerOptions(JsonSerializerDefaults.Web)), System.Text.Encoding.UTF8, "application/json");
 
