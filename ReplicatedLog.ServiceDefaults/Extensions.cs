@@ -17,6 +17,7 @@ using OpenTelemetry.Trace;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.ServiceDefaults.Health;
+using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Logging;
 using ReplicatedLog.ServiceDefaults.Security;
 
@@ -59,6 +60,11 @@ public static class Extensions
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName);
         builder.Services.AddSingleton<ClusterTokenFilter>();
+        if (builder.Configuration[ParentLifelineService.Variable] == "stdin")
+        {
+            builder.Services.AddHostedService<ParentLifelineService>();
+        }
+
         return builder;
     }
 
@@ -101,6 +107,8 @@ public static class Extensions
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                // Our own health check tells quorum changes once; the framework would repeat them on every probe.
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error",
             },
         });
         return configuration;

@@ -59,7 +59,15 @@ public sealed partial class WriteGate
 
     private void OnStatusChanged(SecondaryPeer peer, SecondaryStatus before, SecondaryStatus after)
     {
-        LogStatusChanged(_logger, peer.Name, before, after, peer.LastError ?? "answered");
+        if (after == SecondaryStatus.Healthy)
+        {
+            LogRecovered(_logger, peer.Name, before);
+        }
+        else
+        {
+            LogStatusChanged(_logger, peer.Name, before, after, peer.LastError ?? "no answer");
+        }
+
         Recheck();
     }
 
@@ -85,6 +93,9 @@ public sealed partial class WriteGate
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Secondary} is now Healthy (was {Before}): its heartbeat was answered")]
+    private static partial void LogRecovered(ILogger logger, string secondary, SecondaryStatus before);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Secondary} is now {After} (was {Before}): {Reason}")]
     private static partial void LogStatusChanged(
         ILogger logger, string secondary, SecondaryStatus before, SecondaryStatus after, string reason);
@@ -92,6 +103,6 @@ public sealed partial class WriteGate
     [LoggerMessage(Level = LogLevel.Error, Message = "Master turns read-only, appends are refused: {Reason}")]
     private static partial void LogReadOnly(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Master is writable again: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Master is writable: {Reason}")]
     private static partial void LogWritable(ILogger logger, string reason);
 }

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReplicatedLog.AppHost.Hosting;
+
+/// <summary>Section <c>AppHost</c>: the shape of the cluster (defaults in appsettings.json, overridden on the command line).</summary>
+public sealed class AppHostSettings
+{
+    public const string SectionName = "AppHost";
+
+    /// <summary>How many secondaries run (<c>--secondaries 3</c>).</summary>
+    [Range(0, 100)]
+    public int Secondaries { get; set; } = 2;
+
+    /// <summary>The master listens on this port and <c>secondary-k</c> on BasePort+k (<c>--base-port 9000</c>).</summary>
+    [Range(1, 65_000)]
+    public int BasePort { get; set; } = 8000;
+
+    /// <summary>Artificial delay per secondary, in ms (<c>--delay secondary-2=5000</c>).</summary>
+    public Dictionary<string, int> Delays { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long a child has to exit after SIGTERM before it is killed.</summary>
+    [Range(0, 600_000)]
+    public int GracePeriodMs { get; set; } = 5_000;
+
+    /// <summary>How long a child has to answer <c>/health</c> after it starts.</summary>
+    [Range(1, 600_000)]
+    public int HealthTimeoutMs { get; set; } = 60_000;
+
+    public int DelayOf(string resource) => Delays.TryGetValue(resource, out var delay) ? delay : 0;
+
+    public IEnumerable<string> Validate()
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            yield return result.ErrorMessage ?? "invalid AppHost setting";
+        }
+
+        if (BasePort + Secondaries > 65_535)
+        {
+            yield return $"AppHost:BasePort {BasePort} leaves no room for {Secondaries} secondaries below port 65535.";
+        }
+
+        foreach (var (name, delay) in Delays)
+        {
+            if (delay < 0)
+            {
+                yield return $"The delay of {name} must be 0 or more milliseconds; got {delay}.";
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using ReplicatedLog.AppHost.Hosting;
+
+namespace ReplicatedLog.AppHost;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        ClusterHostBuilder builder;
+        try
+        {
+            builder = ClusterHostBuilder.Create(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"apphost | {ex.Message}");
+            return 2;
+        }
+
+        await using var host = Topology(builder).Build();
+        return await ConsoleRunner.RunAsync(host);
+    }
+
+    /// <summary>
+    /// The cluster: N secondaries on BasePort+1.., each with its delay, and a master on BasePort that replicates to
+    /// all of them and starts once they are healthy.
+    /// </summary>
+    public static ClusterHostBuilder Topology(ClusterHostBuilder builder)
+    {
+        var settings = builder.Settings;
+
+        var secondaries = Enumerable.Range(1, settings.Secondaries)
+            .Select(k => $"secondary-{k}")
+            .Select((name, i) => builder.AddService(name, ServiceBinaries.Secondary, settings.BasePort + i + 1)
+                .WithEnvironment("Replication__DelayMs", settings.DelayOf(name)))
+            .ToList();
+
+        builder.AddService("master", ServiceBinaries.Master, settings.BasePort)
+            .WithReference(secondaries)
+            .WaitFor(secondaries);
+
+        return builder;
+    }
+}
