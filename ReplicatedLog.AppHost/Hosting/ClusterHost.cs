@@ -128,7 +128,7 @@ public sealed class ClusterHost : IAsyncDisposable
             try
             {
                 using var response = await HealthProbe.GetAsync(health, deadline.Token);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode && resource.IsAlive)
                 {
                     return;
                 }

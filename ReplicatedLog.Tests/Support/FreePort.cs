@@ -3,13 +3,59 @@ using System.Net.Sockets;
 
 namespace ReplicatedLog.Tests.Support;
 
-/// <summary>A loopback port nobody listens on right now, for a node that must keep its address across restarts.</summary>
+/// <summary>
+/// Ports for nodes that must keep their address across restarts. Taken below the kernel's ephemeral range (so no
+/// outgoing connection or port-0 listener gets them meanwhile), checked free on every loopback address, and never
+/// handed out twice in one test run (test classes run in parallel).
+/// </summary>
 public static class FreePort
 {
-    public static int Next()
+    private const int First = 10_000;
+    private const int Last = 30_000;
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<int> HandedOut = [];
+
+    public static int Next() => Block(1);
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
+    public static int Block(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Gate)
+        {
+            for (var attempt = 0; attempt < 1_000; attempt++)
+            {
+                var start = Random.Shared.Next(First, Last - count);
+                var ports = Enumerable.Range(start, count).ToList();
+                if (ports.All(p => !HandedOut.Contains(p) && IsFree(p)))
+                {
+                    HandedOut.UnionWith(ports);
+                    return start;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free ports between {First} and {Last}.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback, IPAddress.Any })
+        {
+            try
+            {
+                using var listener = new TcpListener(address, port);
+                listener.Start();
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode != SocketError.AddressNotAvailable)
+            {
+                return false;
+            }
+            catch (SocketException)
+            {
+                // No IPv6 on this machine: nothing can listen there either.
+            }
+        }
+
+        return true;
     }
 }

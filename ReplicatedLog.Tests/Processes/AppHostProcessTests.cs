@@ -1,0 +1,86 @@
+using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Processes;
+
+/// <summary>The AppHost as a user runs it: no child outlives it, however it is stopped.</summary>
+public sealed class AppHostProcessTests
+{
+    private static readonly string[] Resources = ["master", "secondary-1", "secondary-2"];
+
+    [Fact]
+    public async Task StartedWithDotnetRunAndStoppedWithCtrlCItLeavesNoChildProcess()
+    {
+        var port = FreePort.Block(3);
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet",
+            ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}"], RepositoryRoot());
+        var children = await appHost.WaitForResourceTableAsync(Resources);
+        Assert.All(children.Values, pid => Assert.True(ChildProcess.IsServiceAlive(pid)));
+
+        appHost.SignalGroup(Signals.SIGINT); // what Ctrl+C on a terminal does
+        await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, appHost.Process.ExitCode);
+        Assert.All(children, child => Assert.False(ChildProcess.IsServiceAlive(child.Value), $"{child.Key} ({child.Value}) outlived the AppHost"));
+        Assert.Contains(appHost.Output, l => l.Contains("master: Exited (exit code 0)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KilledWithSigkillItsChildrenAreGoneWithinSeconds()
+    {
+        var port = FreePort.Block(3);
+        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+        var children = await appHost.WaitForResourceTableAsync(Resources);
+
+        appHost.Signal(Signals.SIGKILL); // the AppHost alone: it gets no chance to stop anything
+        await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Eventually.TrueAsync("every child to be gone", () => children.Values.All(pid => !ChildProcess.IsServiceAlive(pid)),
+            TimeSpan.FromSeconds(10), () => string.Join(", ", children.Where(c => ChildProcess.IsServiceAlive(c.Value)).Select(c => c.Key)));
+    }
+
+    [Fact]
+    public async Task APortAlreadyTakenIsNamedInAClearErrorAndNothingStarts()
+    {
+        var port = FreePort.Block(3);
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port + 1);
+        squatter.Start();
+        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+
+        await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, appHost.Process.ExitCode);
+        Assert.Contains(appHost.Output, l => l.Contains($"port {port + 1} (for secondary-1) is already in use", StringComparison.Ordinal));
+        Assert.DoesNotContain(appHost.Output, l => l.Contains("Exception", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AChildThatExitsOnItsOwnIsReportedAndTheOthersKeepRunning()
+    {
+        var port = FreePort.Block(3);
+        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+        var children = await appHost.WaitForResourceTableAsync(Resources);
+
+        Signals.Send(children["secondary-2"], Signals.SIGKILL);
+
+        await Eventually.TrueAsync("the AppHost to report secondary-2", () => appHost.Output.Any(l =>
+            l.Contains("secondary-2 exited on its own with code 137", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
+            () => string.Join(Environment.NewLine, appHost.Output.TakeLast(10)));
+        Assert.True(ChildProcess.IsServiceAlive(children["master"]));
+        Assert.True(ChildProcess.IsServiceAlive(children["secondary-1"]));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReplicatedLog.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("ReplicatedLog.sln not found above the test binaries.");
+    }
+}

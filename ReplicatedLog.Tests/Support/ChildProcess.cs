@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using ReplicatedLog.AppHost.Hosting;
+
+namespace ReplicatedLog.Tests.Support;
+
+/// <summary>
+/// A command run by a test in a process group of its own (as a terminal runs a job), with its output collected.
+/// Disposing kills the whole group, so nothing outlives the test.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public Process Process => _process;
+
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>Starts <paramref name="file"/> through setsid: its pid is its process group id.</summary>
+    public static ChildProcess StartInOwnGroup(string file, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var info = new ProcessStartInfo("setsid")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(file);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        return new ChildProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Sends a signal to the whole process group, as Ctrl+C on a terminal does.</summary>
+    public void SignalGroup(int signal) => Signals.Send(-Id, signal);
+
+    public void Signal(int signal) => Signals.Send(Id, signal);
+
+    /// <summary>The process ids in the AppHost's resource table, by resource name, once it is printed.</summary>
+    public async Task<Dictionary<string, int>> WaitForResourceTableAsync(IEnumerable<string> resources)
+    {
+        var names = resources.ToList();
+        return await Eventually.MatchAsync("the AppHost's resource table", () => Task.FromResult(ParseTable(names)),
+            table => table.Count == names.Count, TimeSpan.FromSeconds(120),
+            _ => string.Join(Environment.NewLine, Output.TakeLast(20)));
+    }
+
+    /// <summary>True while a process with this id runs one of our services.</summary>
+    public static bool IsServiceAlive(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("ReplicatedLog", StringComparison.Ordinal)
+                && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].Equals("Z", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        SignalGroup(Signals.SIGKILL);
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    private Dictionary<string, int> ParseTable(List<string> names)
+    {
+        var table = new Dictionary<string, int>();
+        // The rows between the RESOURCE header and the blank line after them; resource output comes later.
+        var rows = Output.SkipWhile(l => !l.StartsWith("RESOURCE ", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.Length > 0);
+        foreach (var line in rows)
+        {
+            var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cells.Length >= 5 && names.Contains(cells[0]) && int.TryParse(cells[^1], out var pid))
+            {
+                table[cells[0]] = pid;
+            }
+        }
+
+        return table;
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.ServiceDefaults.Contracts;
+
+namespace ReplicatedLog.Tests.Support;
+
+/// <summary>
+/// The AppHost's own topology, run as real processes through the AppHost's resource model, on a free block of
+/// ports, with test pacing (heartbeats every 200 ms, short retries, no delays). Every process is stopped on
+/// dispose, also when the test failed.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private ProcessCluster(ClusterHost host) => Host = host;
+
+    public ClusterHost Host { get; }
+
+    public static ProcessCluster Create(int secondaries = 2, Action<ClusterHostBuilder>? configure = null)
+    {
+        var basePort = FreePort.Block(secondaries + 1);
+        var args = new List<string> { "--secondaries", $"{secondaries}", "--base-port", $"{basePort}", "--AppHost:GracePeriodMs=3000" };
+        for (var k = 1; k <= secondaries; k++)
+        {
+            args.AddRange(["--delay", $"secondary-{k}=0"]);
+        }
+
+        var builder = ReplicatedLog.AppHost.Program.Topology(ClusterHostBuilder.Create([.. args]));
+        builder["master"]
+            .WithEnvironment("Health__HeartbeatIntervalMs", 200)
+            .WithEnvironment("Replication__Retry__BaseDelayMs", 20)
+            .WithEnvironment("Replication__Retry__MaxDelayMs", 300);
+        configure?.Invoke(builder);
+        return new ProcessCluster(builder.Build());
+    }
+
+    public HttpClient Client(string name) => Host.CreateHttpClient(name);
+
+    public async Task<(int Status, AppendMessageResponse? Body)> AppendAsync(string message, object w, CancellationToken cancellationToken = default)
+    {
+        using var client = Client("master");
+        using var response = await client.PostAsync("messages", TestCluster.JsonContent(new { message, w }), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return ((int)response.StatusCode, response.IsSuccessStatusCode
+            ? JsonSerializer.Deserialize(text, WireJsonContext.Default.AppendMessageResponse)
+            : null);
+    }
+
+    public async Task<IReadOnlyList<string>> MessagesAsync(string name) =>
+        await TestCluster.MessagesAsync(Host[name].Url);
+
+    public async Task<JsonElement> MasterHealthAsync() => await TestCluster.HealthAsync(Host["master"].Url);
+
+    public async Task<string?> StatusOfAsync(string secondary) =>
+        (await MasterHealthAsync()).GetProperty("secondaries").EnumerateArray()
+            .FirstOrDefault(s => s.GetProperty("name").GetString() == secondary) is { ValueKind: JsonValueKind.Object } s
+            ? s.GetProperty("status").GetString()
+            : null;
+
+    public Task WaitForStatusAsync(string secondary, SecondaryStatus status) =>
+        Eventually.MatchAsync($"{secondary} to be {status} on the master", () => StatusOfAsync(secondary), s => s == status.ToString());
+
+    public Task WaitForWritableAsync(bool writable = true) =>
+        Eventually.MatchAsync($"the master to be {(writable ? "writable" : "read-only")}", MasterHealthAsync,
+            h => h.GetProperty("readOnly").GetBoolean() != writable, describe: h => h.ToString());
+
+    /// <summary>Waits for a line of a resource's output that contains <paramref name="text"/>.</summary>
+    public Task WaitForOutputAsync(string name, string text) =>
+        Eventually.TrueAsync($"{name} to write '{text}'", () => Host[name].Output.Any(l => l.Contains(text, StringComparison.Ordinal)),
+            describe: () => string.Join(Environment.NewLine, Host[name].Output.TakeLast(10)));
+
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+}
