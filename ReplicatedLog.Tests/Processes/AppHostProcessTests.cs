@@ -28,10 +28,8 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task KilledWithSigkillItsChildrenAreGoneWithinSeconds()
     {
-        var port = FreePort.Block(3);
-        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
-        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
-        var children = await appHost.WaitForResourceTableAsync(Resources);
+        var (appHost, children) = await StartBuiltAppHostAsync();
+        using var _ = appHost;
 
         appHost.Signal(Signals.SIGKILL); // the AppHost alone: it gets no chance to stop anything
         await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -59,10 +57,8 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task AChildThatExitsOnItsOwnIsReportedAndTheOthersKeepRunning()
     {
-        var port = FreePort.Block(3);
-        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
-        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
-        var children = await appHost.WaitForResourceTableAsync(Resources);
+        var (appHost, children) = await StartBuiltAppHostAsync();
+        using var _ = appHost;
 
         Signals.Send(children["secondary-2"], Signals.SIGKILL);
 
@@ -71,6 +67,23 @@ public sealed class AppHostProcessTests
             () => string.Join(Environment.NewLine, appHost.Output.TakeLast(10)));
         Assert.True(ChildProcess.IsServiceAlive(children["master"]));
         Assert.True(ChildProcess.IsServiceAlive(children["secondary-1"]));
+    }
+
+    /// <summary>The AppHost from its build output (as a user's second run would), once its table is printed.</summary>
+    private static async Task<(ChildProcess AppHost, Dictionary<string, int> Children)> StartBuiltAppHostAsync()
+    {
+        var port = FreePort.Block(3);
+        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+        try
+        {
+            return (appHost, await appHost.WaitForResourceTableAsync(Resources));
+        }
+        catch
+        {
+            appHost.Dispose();
+            throw;
+        }
     }
 
     private static string RepositoryRoot()
