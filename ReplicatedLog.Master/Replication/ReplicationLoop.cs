@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Resilience;
 
 namespace ReplicatedLog.Master.Replication;
 
@@ -18,6 +19,22 @@ public sealed partial class ReplicationLoop(
     ReplicationOptions options,
     ILogger<ReplicationLoop> logger)
 {
+    /// <summary>
+    /// The retry pipeline of one secondary: the project's unbounded retry with backoff, except that an Unhealthy
+    /// secondary is retried at the heartbeat's pace (its recovery kicks the loop at once), and each attempt may take
+    /// the secondary's reported artificial delay on top of the attempt timeout.
+    /// </summary>
+    public static ResiliencePipeline CreatePipeline(
+        SecondaryPeer peer, RetryOptions retry, TimeSpan heartbeatInterval, TimeProvider time, ILogger logger) =>
+        RetryPipeline.CreateUnbounded(
+            $"{peer.Name} ({peer.Client.Address})",
+            retry,
+            ex => ex is SecondaryUnavailableException,
+            time,
+            logger,
+            delayOverride: () => peer.Status == SecondaryStatus.Unhealthy ? heartbeatInterval : null,
+            extraAttemptTime: () => peer.ReportedDelay);
+
     public async Task RunAsync(CancellationToken stopping)
     {
         LogStarted(logger, peer.Name, peer.Client.Address);

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Master.Health;
-using ReplicatedLog.ServiceDefaults.Contracts;
-using ReplicatedLog.ServiceDefaults.Resilience;
 
 namespace ReplicatedLog.Master.Replication;
 
@@ -56,15 +54,8 @@ public sealed class ReplicationService(
 
     private void Start(SecondaryPeer peer)
     {
-        var pipeline = RetryPipeline.CreateUnbounded(
-            $"{peer.Name} ({peer.Client.Address})",
-            replication.Value.Retry,
-            ex => ex is SecondaryUnavailableException,
-            time,
-            loggers.CreateLogger<ReplicationLoop>(),
-            // An Unhealthy secondary is retried at the heartbeat's pace; its recovery kicks the loop at once.
-            delayOverride: () => peer.Status == SecondaryStatus.Unhealthy ? health.Value.Interval : null,
-            extraAttemptTime: () => peer.ReportedDelay);
+        var pipeline = ReplicationLoop.CreatePipeline(peer, replication.Value.Retry, health.Value.Interval, time,
+            loggers.CreateLogger<ReplicationLoop>());
         var replicate = new ReplicationLoop(peer, log, pipeline, replication.Value, loggers.CreateLogger<ReplicationLoop>());
         var beat = new HeartbeatLoop(peer, log, health.Value, time, loggers.CreateLogger<HeartbeatLoop>());
         lock (_gate)

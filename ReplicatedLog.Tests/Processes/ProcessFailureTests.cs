@@ -1,3 +1,4 @@
+using ReplicatedLog.AppHost.Hosting;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.Tests.Support;
 
@@ -116,5 +117,20 @@ public sealed class ProcessFailureTests
         await cluster.Host.StartAsync("secondary-2");
         await cluster.WaitForWritableAsync();
         Assert.Equal(201, (await cluster.AppendAsync("after", 2)).Status);
+    }
+
+    [Fact]
+    public async Task AResourceStartsOnlyOnceWhatItWaitsForIsHealthy()
+    {
+        // secondary-2 refuses its configuration at start (a negative delay) and exits: the master waits for it.
+        await using var cluster = ProcessCluster.Create(secondaries: 2,
+            configure: b => b["secondary-2"].WithEnvironment("Replication__DelayMs", -5));
+
+        var failure = await Assert.ThrowsAsync<ResourceFailedException>(() => cluster.Host.StartAllAsync());
+
+        Assert.Equal("secondary-2", failure.Resource.Name);
+        Assert.Null(cluster.Host["master"].ProcessId);
+        Assert.Equal(ResourceState.Waiting, cluster.Host["master"].State);
+        Assert.Contains("DelayMs", failure.Message);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Contracts;
-using ReplicatedLog.ServiceDefaults.Resilience;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Unit;
@@ -23,11 +22,12 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
         _peer = new SecondaryPeer("s1", _secondary, _barrier, unhealthyAfterMisses: 3);
     }
 
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
     private void Start(int maxEntries = 1000, int maxBytes = int.MaxValue)
     {
         var options = new ReplicationOptions { BatchMaxEntries = maxEntries, BatchMaxBytes = maxBytes };
-        var pipeline = RetryPipeline.CreateUnbounded("s1", options.Retry, ex => ex is SecondaryUnavailableException,
-            _time, NullLogger.Instance);
+        var pipeline = ReplicationLoop.CreatePipeline(_peer, options.Retry, HeartbeatInterval, _time, NullLogger.Instance);
         var loop = new ReplicationLoop(_peer, _log, pipeline, options, NullLogger<ReplicationLoop>.Instance);
         _running = loop.RunAsync(_stop.Token);
     }
@@ -35,6 +35,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     [Fact]
     public async Task AFailedSendIsRetriedAfterABackoffOnTheClockUntilItIsAcknowledged()
     {
+        MarkHealthy();
         _secondary.FailNext(2);
         _log.Append("m1", null);
         Start();
@@ -51,6 +52,27 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
         Assert.All(calls, c => Assert.Equal((1L, 1L), (c.First, c.Last)));
         Assert.True(calls[1].At > calls[0].At, "the first retry did not wait for the backoff");
         Assert.True(calls[2].At > calls[1].At, "the second retry did not wait for the backoff");
+        Assert.True(calls[1].At - calls[0].At < HeartbeatInterval, "a Healthy secondary was retried at the heartbeat's pace");
+    }
+
+    [Fact]
+    public async Task RetriesToAnUnhealthySecondarySlowDownToTheHeartbeatPace()
+    {
+        Assert.Equal(SecondaryStatus.Unhealthy, _peer.Status); // never heard from
+        _secondary.FailNext(2);
+        _log.Append("m1", null);
+        Start();
+
+        await Eventually.TrueAsync("the first attempt", () => _secondary.Calls.Count >= 1);
+        await Eventually.TrueAsync("two retries and an acknowledgement", () =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return _peer.AckedIndex == 1;
+        }, describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
+
+        var calls = _secondary.Calls;
+        Assert.True(calls[1].At - calls[0].At >= HeartbeatInterval, $"retried after {calls[1].At - calls[0].At}");
+        Assert.True(calls[2].At - calls[1].At >= HeartbeatInterval, $"retried after {calls[2].At - calls[1].At}");
     }
 
     [Fact]
@@ -127,6 +149,13 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
         Assert.False(_peer.OnHeartbeatAnswered(new HeartbeatResponse("a", "log", 3, 0, 0, false), _time.GetUtcNow()));
         Assert.Equal(5, _peer.AckedIndex);
         Assert.Equal(6, _peer.NextIndex);
+    }
+
+    /// <summary>A heartbeat answered: the secondary is Healthy, so retries follow the backoff.</summary>
+    private void MarkHealthy()
+    {
+        _peer.OnHeartbeatAnswered(new HeartbeatResponse("instance-1", null, 0, 0, 0, false), _time.GetUtcNow());
+        _peer.TakeKick();
     }
 
     public async ValueTask DisposeAsync()
