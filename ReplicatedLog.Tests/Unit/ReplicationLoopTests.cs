@@ -36,18 +36,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     public async Task AFailedSendIsRetriedAfterABackoffOnTheClockUntilItIsAcknowledged()
     {
         MarkHealthy();
-        _secondary.FailNext(2);
-        _log.Append("m1", null);
-        Start();
-
-        await Eventually.TrueAsync("the first attempt", () => _secondary.Calls.Count >= 1);
-        await Eventually.TrueAsync("two retries and an acknowledgement", () =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            return _peer.AckedIndex == 1;
-        }, describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
-
-        var calls = _secondary.Calls;
+        var calls = await FailTwiceThenAcknowledgeAsync();
         Assert.Equal(3, calls.Count);
         Assert.All(calls, c => Assert.Equal((1L, 1L), (c.First, c.Last)));
         Assert.True(calls[1].At > calls[0].At, "the first retry did not wait for the backoff");
@@ -59,18 +48,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     public async Task RetriesToAnUnhealthySecondarySlowDownToTheHeartbeatPace()
     {
         Assert.Equal(SecondaryStatus.Unhealthy, _peer.Status); // never heard from
-        _secondary.FailNext(2);
-        _log.Append("m1", null);
-        Start();
-
-        await Eventually.TrueAsync("the first attempt", () => _secondary.Calls.Count >= 1);
-        await Eventually.TrueAsync("two retries and an acknowledgement", () =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            return _peer.AckedIndex == 1;
-        }, describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
-
-        var calls = _secondary.Calls;
+        var calls = await FailTwiceThenAcknowledgeAsync();
         Assert.True(calls[1].At - calls[0].At >= HeartbeatInterval, $"retried after {calls[1].At - calls[0].At}");
         Assert.True(calls[2].At - calls[1].At >= HeartbeatInterval, $"retried after {calls[2].At - calls[1].At}");
     }
@@ -149,6 +127,22 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
         Assert.False(_peer.OnHeartbeatAnswered(new HeartbeatResponse("a", "log", 3, 0, 0, false), _time.GetUtcNow()));
         Assert.Equal(5, _peer.AckedIndex);
         Assert.Equal(6, _peer.NextIndex);
+    }
+
+    /// <summary>Sends one entry to a secondary that fails twice, moving the clock until it is acknowledged.</summary>
+    private async Task<IReadOnlyList<(DateTimeOffset At, long First, long Last)>> FailTwiceThenAcknowledgeAsync()
+    {
+        _secondary.FailNext(2);
+        _log.Append("m1", null);
+        Start();
+
+        await Eventually.TrueAsync("the first attempt", () => _secondary.Calls.Count >= 1);
+        await Eventually.TrueAsync("two retries and an acknowledgement", () =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            return _peer.AckedIndex == 1;
+        }, describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
+        return _secondary.Calls;
     }
 
     /// <summary>A heartbeat answered: the secondary is Healthy, so retries follow the backoff.</summary>
