@@ -58,6 +58,12 @@ public sealed partial class HeartbeatLoop(
             peer.OnHeartbeatMissed(reason);
             LogMissed(logger, peer.Name, peer.MissedHeartbeats, reason);
         }
+        catch (Exception ex)
+        {
+            // Not a failing peer (that is a SecondaryUnavailableException) but a bug: count a miss, keep beating.
+            peer.OnHeartbeatMissed($"heartbeat failed: {ex.Message}");
+            LogFailed(logger, peer.Name, ex);
+        }
     }
 
     private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stopping)
@@ -71,6 +77,9 @@ public sealed partial class HeartbeatLoop(
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Heartbeat to {Secondary} failed unexpectedly; heartbeats go on")]
+    private static partial void LogFailed(ILogger logger, string secondary, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Heartbeat to {Secondary} missed ({Misses} in a row): {Reason}")]
     private static partial void LogMissed(ILogger logger, string secondary, int misses, string reason);

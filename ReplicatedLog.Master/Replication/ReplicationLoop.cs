@@ -50,9 +50,10 @@ public sealed partial class ReplicationLoop(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Not a transport failure (those the pipeline retries): a bug or a bad answer. Stay alive.
+                // Not a transport failure (those the pipeline retries): a bug or a bad answer. Stay alive, and
+                // give the secondary the longest backoff before trying again.
                 LogLoopFailed(logger, peer.Name, ex);
-                await Task.Delay(TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), stopping).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(options.Retry.MaxDelayMs), stopping)).ConfigureAwait(false);
             }
         }
 

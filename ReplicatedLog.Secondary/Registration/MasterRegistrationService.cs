@@ -47,7 +47,7 @@ public sealed partial class MasterRegistrationService(
         var me = new RegisterSecondaryRequest(Name(), AdvertisedUrl());
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var pipeline = RetryPipeline.CreateUnbounded($"master registration ({master})", options.Value.Retry,
-            ex => ex is HttpRequestException, time, logger);
+            ex => ex is HttpRequestException or System.Text.Json.JsonException, time, logger);
         var reregisterAfter = TimeSpan.FromMilliseconds(options.Value.ReregisterAfterMs);
         using var timer = new PeriodicTimer(reregisterAfter / 2, time);
         var registered = false;
@@ -60,11 +60,19 @@ public sealed partial class MasterRegistrationService(
                     continue;
                 }
 
-                var answer = await pipeline.ExecuteAsync(
-                    async ct => await RegisterAsync(http, master, me, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
-                contact.Heard();
-                registered = true;
-                LogRegistered(logger, me.Name, me.Url, master, answer.LogId, answer.Secondaries);
+                try
+                {
+                    var answer = await pipeline.ExecuteAsync(
+                        async ct => await RegisterAsync(http, master, me, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                    contact.Heard();
+                    registered = true;
+                    LogRegistered(logger, me.Name, me.Url, master, answer.LogId, answer.Secondaries);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // An answer that is not a registration (a refusal, a body that is not ours): try again next tick.
+                    LogRegistrationFailed(logger, master, ex);
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
@@ -134,6 +142,9 @@ public sealed partial class MasterRegistrationService(
 
         return address;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Registration with the master at {Master} failed; trying again later")]
+    private static partial void LogRegistrationFailed(ILogger logger, Uri master, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "No master referenced (services:master:http:0): not registering; the master must list this secondary")]
