@@ -83,7 +83,6 @@ public static class Extensions
             .ConfigureResource(r => r.AddService(serviceName))
             .WithTracing(t => t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http"))
             .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
-            .WithLogging()
             .UseOtlpExporter());
         builder.Services.AddSingleton(sdk);
         builder.Logging.AddOpenTelemetry(o =>
