@@ -33,7 +33,13 @@ public sealed class ProcessCluster : IAsyncDisposable
         return new ProcessCluster(builder.Build());
     }
 
-    public HttpClient Client(string name) => Host.CreateHttpClient(name);
+    /// <summary>A client for a resource, by name, whose every call is bounded (20 s).</summary>
+    public HttpClient Client(string name)
+    {
+        var client = Host.CreateHttpClient(name);
+        client.Timeout = TimeSpan.FromSeconds(20);
+        return client;
+    }
 
     public async Task<(int Status, AppendMessageResponse? Body)> AppendAsync(string message, object w, CancellationToken cancellationToken = default)
     {
