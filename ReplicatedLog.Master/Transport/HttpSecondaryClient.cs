@@ -1,9 +1,8 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Http;
 
 namespace ReplicatedLog.Master.Transport;
 
@@ -37,37 +36,19 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
         CancellationToken cancellationToken)
     {
         var target = new Uri(Address, path);
-        using var message = new HttpRequestMessage(HttpMethod.Post, target)
-        {
-            Content = JsonContent.Create(body, requestType),
-        };
-        if (!string.IsNullOrEmpty(clusterToken))
-        {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clusterToken);
-        }
-
         try
         {
-            using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw new SecondaryUnavailableException(
-                    $"{target} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Shorten(detail)}");
-            }
-
-            return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
-                ?? throw new SecondaryUnavailableException($"{target} answered with an empty body");
+            return await http.PostAsync(target, body, requestType, responseType, clusterToken, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
-            throw new SecondaryUnavailableException($"{target} unreachable: {ex.Message}", ex);
+            throw new SecondaryUnavailableException(
+                ex.StatusCode is null ? $"{target} unreachable: {ex.Message}" : ex.Message, ex);
         }
         catch (JsonException ex)
         {
             throw new SecondaryUnavailableException($"{target} answered with a body that is not the expected JSON", ex);
         }
     }
-
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
 }

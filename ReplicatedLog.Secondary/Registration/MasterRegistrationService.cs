@@ -1,11 +1,10 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
+using ReplicatedLog.ServiceDefaults.Http;
 using ReplicatedLog.ServiceDefaults.Resilience;
 using ReplicatedLog.ServiceDefaults.Security;
 
@@ -82,28 +81,10 @@ public sealed partial class MasterRegistrationService(
         }
     }
 
-    private async Task<RegisterSecondaryResponse> RegisterAsync(
-        HttpClient http, Uri master, RegisterSecondaryRequest me, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(master, "replication/register"))
-        {
-            Content = JsonContent.Create(me, WireJsonContext.Default.RegisterSecondaryRequest),
-        };
-        if (!string.IsNullOrEmpty(cluster.Value.Token))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Value.Token);
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new HttpRequestException($"registration answered {(int)response.StatusCode}: {detail}");
-        }
-
-        return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.RegisterSecondaryResponse, cancellationToken)
-            .ConfigureAwait(false) ?? throw new HttpRequestException("registration answered with an empty body");
-    }
+    private Task<RegisterSecondaryResponse> RegisterAsync(
+        HttpClient http, Uri master, RegisterSecondaryRequest me, CancellationToken cancellationToken) =>
+        http.PostAsync(new Uri(master, "replication/register"), me, WireJsonContext.Default.RegisterSecondaryRequest,
+            WireJsonContext.Default.RegisterSecondaryResponse, cluster.Value.Token, cancellationToken);
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
     {

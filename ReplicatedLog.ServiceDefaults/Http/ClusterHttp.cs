@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace ReplicatedLog.ServiceDefaults.Http;
+
+/// <summary>
+/// One call between nodes of the cluster: POST a wire contract as JSON with the cluster token, read the answer.
+/// A non-success answer becomes an <see cref="HttpRequestException"/> with the status and the start of the body;
+/// a body that is not the expected JSON surfaces as <see cref="System.Text.Json.JsonException"/>.
+/// </summary>
+public static class ClusterHttp
+{
+    public static async Task<TResponse> PostAsync<TRequest, TResponse>(
+        this HttpClient http,
+        Uri target,
+        TRequest body,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        string? clusterToken,
+        CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, target)
+        {
+            Content = JsonContent.Create(body, requestType),
+        };
+        if (!string.IsNullOrEmpty(clusterToken))
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clusterToken);
+        }
+
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new HttpRequestException(
+                $"{target} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Shorten(detail)}",
+                inner: null,
+                response.StatusCode);
+        }
+
+        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
+            ?? throw new HttpRequestException($"{target} answered with an empty body");
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+}
