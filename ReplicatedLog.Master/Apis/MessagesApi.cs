@@ -38,9 +38,8 @@ public static class MessagesApi
         IOptions<ReplicationOptions> replication,
         IOptions<HealthOptions> health)
     {
-        WriteConcern.TryParse(replication.Value.DefaultWriteConcern, out var defaultConcern);
         var (request, problem) = await AppendRequestReader.ReadAsync(
-            http.Request, logOptions.Value.MaxMessageBytes, defaultConcern!.Value, http.RequestAborted);
+            http.Request, logOptions.Value.MaxMessageBytes, replication.Value.DefaultConcern, http.RequestAborted);
         if (problem is not null)
         {
             return problem;

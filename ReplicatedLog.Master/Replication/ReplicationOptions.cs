@@ -14,8 +14,15 @@ public sealed class ReplicationOptions
     /// </summary>
     public string[]? Secondaries { get; set; }
 
+    private WriteConcern? _defaultConcern;
+
     /// <summary>The write concern of an append that names none: a number, <c>majority</c> or <c>all</c>.</summary>
     public string DefaultWriteConcern { get; set; } = "all";
+
+    /// <summary><see cref="DefaultWriteConcern"/> parsed once (it is validated at start).</summary>
+    internal WriteConcern DefaultConcern => _defaultConcern ??= WriteConcern.TryParse(DefaultWriteConcern, out var concern)
+        ? concern.Value
+        : throw new InvalidOperationException($"Replication:DefaultWriteConcern '{DefaultWriteConcern}' is not a write concern.");
 
     /// <summary>At most this many entries travel in one replication request.</summary>
     [Range(1, 1_000_000)]

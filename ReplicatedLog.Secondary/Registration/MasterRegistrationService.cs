@@ -62,7 +62,7 @@ public sealed partial class MasterRegistrationService(
                 try
                 {
                     var answer = await pipeline.ExecuteAsync(
-                        async ct => await RegisterAsync(http, master, me, ct).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+                        ct => new ValueTask<RegisterSecondaryResponse>(RegisterAsync(http, master, me, ct)), stoppingToken).ConfigureAwait(false);
                     contact.Heard();
                     registered = true;
                     LogRegistered(logger, me.Name, me.Url, master, answer.LogId, answer.Secondaries);

@@ -65,9 +65,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Task WaitForStatusAsync(string secondary, SecondaryStatus status) =>
         Eventually.MatchAsync($"{secondary} to be {status} on the master", () => StatusOfAsync(secondary), s => s == status.ToString());
 
-    public Task WaitForWritableAsync(bool writable = true) =>
-        Eventually.MatchAsync($"the master to be {(writable ? "writable" : "read-only")}", MasterHealthAsync,
-            h => h.GetProperty("readOnly").GetBoolean() != writable, describe: h => h.ToString());
+    public Task WaitForWritableAsync(bool writable = true) => TestCluster.WaitForWritableAsync(Host["master"].Url, writable);
 
     /// <summary>Waits for a line of a resource's output that contains <paramref name="text"/>.</summary>
     public Task WaitForOutputAsync(string name, string text) =>

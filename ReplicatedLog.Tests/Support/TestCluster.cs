@@ -183,8 +183,11 @@ public sealed class TestCluster : IAsyncDisposable
         Eventually.MatchAsync($"{_secondaries[i].Name} to be {status} on the master", () => StatusOfAsync(i),
             s => s == status.ToString());
 
-    public Task WaitForWritableAsync(bool writable = true) =>
-        Eventually.MatchAsync($"the master to be {(writable ? "writable" : "read-only")}", () => HealthAsync(MasterUrl),
+    public Task WaitForWritableAsync(bool writable = true) => WaitForWritableAsync(MasterUrl, writable);
+
+    /// <summary>Waits until the master at <paramref name="master"/> is (or is no longer) writable, by its <c>/health</c>.</summary>
+    public static Task WaitForWritableAsync(Uri master, bool writable) =>
+        Eventually.MatchAsync($"the master to be {(writable ? "writable" : "read-only")}", () => HealthAsync(master),
             h => h.GetProperty("readOnly").GetBoolean() != writable, describe: h => h.ToString());
 
     /// <summary>Waits until every running node reads exactly <paramref name="expected"/>.</summary>
