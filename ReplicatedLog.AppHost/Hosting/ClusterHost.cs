@@ -14,11 +14,15 @@ public sealed class ClusterHost : IAsyncDisposable
     private readonly Dictionary<ServiceResource, Task> _starts = [];
     private readonly Lock _gate = new();
 
-    internal ClusterHost(IReadOnlyList<ServiceResource> resources, AppHostSettings settings)
+    internal ClusterHost(IReadOnlyList<ServiceResource> resources, AppHostSettings settings, string clusterToken)
     {
         Resources = resources;
         Settings = settings;
+        ClusterToken = clusterToken;
     }
+
+    /// <summary>This run's <c>Cluster__Token</c>: what a node started by hand, or a call to an admin route, needs.</summary>
+    public string ClusterToken { get; }
 
     public IReadOnlyList<ServiceResource> Resources { get; }
 

@@ -68,7 +68,7 @@ public sealed class ClusterHostBuilder
         _resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
-    public ClusterHost Build() => new(_resources, Settings);
+    public ClusterHost Build() => new(_resources, Settings, ClusterToken);
 
     /// <summary>Turns the short switches into configuration keys.</summary>
     internal static string[] Expand(string[] args)

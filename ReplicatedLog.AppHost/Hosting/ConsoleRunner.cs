@@ -74,6 +74,8 @@ public static class ConsoleRunner
         lock (ConsoleGate)
         {
             PrintTable(host);
+            Console.Out.WriteLine($"Cluster token for this run (a node you start by hand needs it as Cluster__Token): {host.ClusterToken}");
+            Console.Out.WriteLine();
             foreach (var (_, line) in pending)
             {
                 Console.Out.WriteLine(line);

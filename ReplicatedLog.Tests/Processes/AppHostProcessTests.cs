@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using ReplicatedLog.AppHost.Hosting;
 using ReplicatedLog.Tests.Support;
 
@@ -67,6 +69,45 @@ public sealed class AppHostProcessTests
             () => string.Join(Environment.NewLine, appHost.Output.TakeLast(10)));
         Assert.True(ChildProcess.IsServiceAlive(children["master"]));
         Assert.True(ChildProcess.IsServiceAlive(children["secondary-1"]));
+    }
+
+    [Fact]
+    public async Task ASecondaryStartedByHandWithThePrintedTokenJoinsTheAppHostsCluster()
+    {
+        var (appHost, children) = await StartBuiltAppHostAsync();
+        using var _ = appHost;
+        const string prefix = "Cluster token for this run (a node you start by hand needs it as Cluster__Token): ";
+        var token = appHost.Output.Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+        var master = appHost.Output.First(l => l.StartsWith("master ", StringComparison.Ordinal) && l.Contains(" Running ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+
+        var port = FreePort.Next();
+        var joiner = ReplicatedLog.Secondary.SecondaryApp.Build([], b =>
+        {
+            b.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["services:master:http:0"] = master,
+                ["Cluster:Token"] = token,
+                ["OTEL_SERVICE_NAME"] = "secondary-by-hand",
+                ["Logging:LogLevel:Default"] = "Error",
+            });
+        });
+        await joiner.StartAsync();
+        try
+        {
+            await Eventually.MatchAsync("the hand-started secondary to be Healthy on the master",
+                () => TestCluster.HealthAsync(new Uri(master)),
+                h => h.GetProperty("secondaries").EnumerateArray().Any(s =>
+                    s.GetProperty("name").GetString() == "secondary-by-hand" && s.GetProperty("status").GetString() == "Healthy"),
+                describe: h => h.ToString());
+        }
+        finally
+        {
+            await joiner.StopAsync();
+            await joiner.DisposeAsync();
+        }
+
+        Assert.Equal(3, children.Count);
     }
 
     /// <summary>The AppHost from its build output (as a user's second run would), once its table is printed.</summary>
