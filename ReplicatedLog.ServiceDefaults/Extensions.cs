@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -31,6 +32,9 @@ public static class Extensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
+
+    /// <summary>The browsable API page (Swagger UI over <c>/openapi/v1.json</c>).</summary>
+    public const string DocsPath = "/docs";
     private const string LiveTag = "live";
 
     /// <summary>The service's name: <c>OTEL_SERVICE_NAME</c> when set, otherwise <paramref name="fallback"/>.</summary>
@@ -113,7 +117,7 @@ public static class Extensions
         return configuration;
     }
 
-    /// <summary>Problem details for every error, <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and Swagger UI.</summary>
+    /// <summary>Problem details for every error, <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and the API page at <c>/docs</c>.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -127,7 +131,13 @@ public static class Extensions
         });
 
         app.MapOpenApi();
-        app.UseSwaggerUI(o => o.SwaggerEndpoint("/openapi/v1.json", app.Environment.ApplicationName));
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = DocsPath.TrimStart('/');
+            o.SwaggerEndpoint("/openapi/v1.json", app.Environment.ApplicationName);
+        });
+        // The page used to be at /swagger: keep old links working.
+        app.MapGet("/swagger", () => TypedResults.Redirect(DocsPath)).ExcludeFromDescription();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -8,16 +9,20 @@ using ReplicatedLog.ServiceDefaults.Apis;
 
 namespace ReplicatedLog.Master.Apis;
 
-/// <summary>A validated <c>POST /messages</c> body.</summary>
+/// <summary>A validated append request.</summary>
 internal sealed record AppendRequest(string Message, WriteConcern Concern, string? Id, TimeSpan? Timeout);
 
 /// <summary>
-/// Reads <c>{"message": "...", "w": 2 | "majority" | "all", "id": "...", "timeoutMs": 5000}</c> and says exactly what
-/// is wrong with anything else (400), or that the message is too large (413).
+/// Reads an append: <c>{"message": "...", "w": 2 | "majority" | "all", "id": "...", "timeoutMs": 5000}</c>, and the
+/// shapes the course's clients send (<see cref="AppendFields"/>), and says exactly what is wrong with anything else
+/// (400), or that the message is too large (413). A field it does not know is refused by name, never ignored: a
+/// client that misspells <c>w</c> must not be held waiting for every node.
 /// </summary>
 internal static class AppendRequestReader
 {
     public const int MaxIdLength = 256;
+
+    private const string WriteConcernRule = "the write concern 'w' must be a whole number of at least 1, \"majority\" or \"all\"";
 
     // A message of n UTF-8 bytes is at most 6n bytes of JSON (\uXXXX escapes), plus room for the other fields.
     private const int EnvelopeBytes = 64 * 1024;
@@ -34,6 +39,12 @@ internal static class AppendRequestReader
         if (http.ContentLength > bodyLimit)
         {
             return (null, TooLarge(maxMessageBytes));
+        }
+
+        var (queryConcern, queryProblem) = ReadQuery(http.Query);
+        if (queryProblem is not null)
+        {
+            return (null, queryProblem);
         }
 
         JsonDocument document;
@@ -54,11 +65,43 @@ internal static class AppendRequestReader
 
         using (document)
         {
-            return Validate(document.RootElement, maxMessageBytes, defaultConcern);
+            try
+            {
+                return Validate(document.RootElement, maxMessageBytes, queryConcern ?? defaultConcern, queryConcern is not null);
+            }
+            catch (InvalidOperationException)
+            {
+                // Thrown when a string (a value or a property name) cannot be decoded: a lone surrogate escape such as
+                // \ud800, or bytes that are not UTF-8. JSON's grammar allows both; text does not.
+                return Fail("The body holds a string that is not valid Unicode text (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8).");
+            }
         }
     }
 
-    private static (AppendRequest?, ProblemHttpResult?) Validate(JsonElement root, int maxMessageBytes, WriteConcern defaultConcern)
+    private static (WriteConcern?, ProblemHttpResult?) ReadQuery(IQueryCollection query)
+    {
+        WriteConcern? concern = null;
+        foreach (var (name, values) in query)
+        {
+            if (!AppendFields.QueryParameters.Contains(name))
+            {
+                return (null, Problems.BadRequest(
+                    $"Unknown query parameter '{name}'. An append takes only ?w= (the write concern); everything else goes in the body."));
+            }
+
+            if (values.Count != 1 || !WriteConcern.TryParse(values[0], out var parsed))
+            {
+                return (null, Problems.BadRequest($"In the query, {WriteConcernRule}; got '{values}'."));
+            }
+
+            concern = parsed;
+        }
+
+        return (concern, null);
+    }
+
+    private static (AppendRequest?, ProblemHttpResult?) Validate(
+        JsonElement root, int maxMessageBytes, WriteConcern concern, bool concernFromQuery)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -66,64 +109,76 @@ internal static class AppendRequestReader
         }
 
         string? message = null;
-        var concern = defaultConcern;
         string? id = null;
         TimeSpan? timeout = null;
+        var seen = new Dictionary<AppendField, string>();
         foreach (var property in root.EnumerateObject())
         {
-            var value = property.Value;
-            switch (property.Name.ToLowerInvariant())
+            var name = property.Name;
+            if (!AppendFields.ByName.TryGetValue(name, out var field))
             {
-                case "message":
+                return Fail($"Unknown field '{Shorten(name)}'. {AppendFields.Describe()}");
+            }
+
+            if (!seen.TryAdd(field, name))
+            {
+                return Fail($"The body gives the {AppendFields.CanonicalName(field)} twice, as '{seen[field]}' and as '{name}'.");
+            }
+
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null && field != AppendField.Message)
+            {
+                continue; // an optional field given as null is the same as one left out
+            }
+
+            switch (field)
+            {
+                case AppendField.Message:
                     if (value.ValueKind != JsonValueKind.String)
                     {
-                        return Fail($"'message' must be a string; got {Describe(value)}.");
+                        return Fail($"'{name}' (the message) must be a string; got {Describe(value)}.");
                     }
 
                     message = value.GetString()!;
                     break;
-                case "w":
-                    if (value.ValueKind == JsonValueKind.Null)
+                case AppendField.W:
+                    if (concernFromQuery)
                     {
-                        break;
+                        return Fail($"The write concern is given twice, as ?w= and as '{name}' in the body: give it once.");
                     }
 
                     var text = value.ValueKind switch
                     {
-                        JsonValueKind.Number when value.TryGetInt32(out var n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        JsonValueKind.String => value.GetString(),
+                        JsonValueKind.Number when value.TryGetInt32(out var n) => n.ToString(CultureInfo.InvariantCulture),
+                        JsonValueKind.String when !int.TryParse(value.GetString(), out _) => value.GetString(),
                         _ => null,
                     };
-                    if (text is null || (value.ValueKind == JsonValueKind.String && int.TryParse(text, out _))
-                        || !WriteConcern.TryParse(text, out var parsed))
+                    if (!WriteConcern.TryParse(text, out var parsed))
                     {
-                        return Fail($"'w' must be a whole number of at least 1, \"majority\" or \"all\"; got {Describe(value)}.");
+                        return Fail($"'{name}': {WriteConcernRule}; got {Describe(value)}.");
                     }
 
                     concern = parsed.Value;
                     break;
-                case "id":
-                    if (value.ValueKind == JsonValueKind.Null)
+                case AppendField.Id:
+                    // A string, or (as course clients send it) a whole number, which stands for the same key as its digits.
+                    var key = value.ValueKind switch
                     {
-                        break;
-                    }
-
-                    if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 and <= MaxIdLength } key)
+                        JsonValueKind.String => value.GetString(),
+                        JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+                        _ => null,
+                    };
+                    if (key is not { Length: > 0 and <= MaxIdLength })
                     {
-                        return Fail($"'id' must be a non-empty string of at most {MaxIdLength} characters; got {Describe(value)}.");
+                        return Fail($"'{name}' (the idempotency key) must be a non-empty string of at most {MaxIdLength} characters, or a whole number; got {Describe(value)}.");
                     }
 
                     id = key;
                     break;
-                case "timeoutms":
-                    if (value.ValueKind == JsonValueKind.Null)
-                    {
-                        break;
-                    }
-
+                case AppendField.TimeoutMs:
                     if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ms) || ms < 0)
                     {
-                        return Fail($"'timeoutMs' must be a whole number of milliseconds from 0 to {int.MaxValue}; got {Describe(value)}.");
+                        return Fail($"'{name}' must be a whole number of milliseconds from 0 to {int.MaxValue}; got {Describe(value)}.");
                     }
 
                     timeout = TimeSpan.FromMilliseconds(ms);
@@ -133,7 +188,7 @@ internal static class AppendRequestReader
 
         if (message is null)
         {
-            return Fail("'message' is required: send {\"message\": \"text\"}.");
+            return Fail("'message' is required (a string): send {\"message\": \"text\"}.");
         }
 
         var bytes = Encoding.UTF8.GetByteCount(message);
@@ -151,9 +206,7 @@ internal static class AppendRequestReader
 
     private static (AppendRequest?, ProblemHttpResult?) Fail(string detail) => (null, Problems.BadRequest(detail));
 
-    private static string Describe(JsonElement value)
-    {
-        var raw = value.GetRawText();
-        return raw.Length <= 40 ? raw : raw[..40] + "...";
-    }
+    private static string Describe(JsonElement value) => Shorten(value.GetRawText());
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

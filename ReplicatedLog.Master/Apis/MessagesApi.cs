@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Apis;
@@ -16,17 +17,33 @@ public static class MessagesApi
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
     {
         routes.MapLogReadApi();
-        routes.MapPost("/messages", AppendAsync)
+        routes.MapPost(ClientRoutes.AppendPath, AppendAsync)
             .WithName("AppendMessage")
             .WithSummary("Appends a message with write concern w; answers once w nodes (master included) hold it.")
             .WithDescription("Body: {\"message\": \"text\", \"w\": 2 | \"majority\" | \"all\", \"id\": \"optional idempotency key\", \"timeoutMs\": 5000}. " +
-                "Any content type is read as JSON. 201: written. 200: a repeat of an idempotency key. 202: timeoutMs ran out first; the entry stays and keeps replicating.")
+                "Any content type is read as JSON. 201: written. 200: a repeat of an idempotency key. 202: timeoutMs ran out first; the entry stays and keeps replicating. " +
+                "For the course's clients: " + AppendFields.Describe() + " The same route also answers POST " +
+                string.Join(" and POST ", ClientRoutes.CourseAppendPaths) + ". A field not named here is a 400.")
+            // The body's shape, for the document only: Accepts() would also refuse bodies that curl -d sends untyped.
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(AppendMessageRequest), null, cancellationToken) },
+                },
+            })
             .Produces<AppendMessageResponse>(StatusCodes.Status201Created)
             .Produces<AppendMessageResponse>(StatusCodes.Status200OK)
             .Produces<AppendMessageResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        foreach (var path in ClientRoutes.CourseAppendPaths)
+        {
+            routes.MapPost(path, AppendAsync).ExcludeFromDescription();
+        }
+
         return routes;
     }
 

@@ -39,7 +39,7 @@ public sealed partial class Appender(
         if (w > 1 + secondaries)
         {
             return new AppendResult(AppendStatus.ConcernTooHigh, 0, w, 0, false,
-                $"w={w} asks for more nodes than the cluster has: the master and {secondaries} secondaries make {1 + secondaries}, so w can be at most {1 + secondaries}.");
+                $"The write concern w={w} asks for more nodes than the cluster has: the master and {secondaries} secondaries make {1 + secondaries}, so w can be at most {1 + secondaries}.");
         }
 
         if (!gate.IsWritable)

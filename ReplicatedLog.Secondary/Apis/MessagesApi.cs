@@ -9,10 +9,15 @@ public static class MessagesApi
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder routes)
     {
         routes.MapLogReadApi();
-        routes.MapPost("/messages", RefuseWrite)
+        routes.MapPost(ClientRoutes.AppendPath, RefuseWrite)
             .WithName("AppendMessageRefused")
             .WithSummary("Always 405: append to the master.")
             .ProducesProblem(StatusCodes.Status405MethodNotAllowed);
+        foreach (var path in ClientRoutes.CourseAppendPaths)
+        {
+            routes.MapPost(path, RefuseWrite).ExcludeFromDescription();
+        }
+
         return routes;
     }
 

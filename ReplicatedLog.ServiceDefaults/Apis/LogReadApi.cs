@@ -8,7 +8,10 @@ using ReplicatedLog.ServiceDefaults.Log;
 
 namespace ReplicatedLog.ServiceDefaults.Apis;
 
-/// <summary>The read routes every node serves over what it holds: <c>GET /messages</c> and <c>GET /log</c>.</summary>
+/// <summary>
+/// The read routes every node serves over what it holds: <c>GET /messages</c> (also <c>GET /</c>, where the course's
+/// clients read) and <c>GET /log</c>.
+/// </summary>
 public static class LogReadApi
 {
     public const int DefaultPageSize = 1000;
@@ -18,7 +21,8 @@ public static class LogReadApi
     {
         routes.MapGet("/messages", GetMessages)
             .WithName("GetMessages")
-            .WithSummary("All messages this node can read, in index order.");
+            .WithSummary("All messages this node can read, in index order (also at GET /, as course clients read it).");
+        routes.MapGet("/", GetMessages).ExcludeFromDescription();
         routes.MapGet("/log", GetLog)
             .WithName("GetLog")
             .WithSummary("A page of entries with their indexes: ?from=1&limit=1000.")

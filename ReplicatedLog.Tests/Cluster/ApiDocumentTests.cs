@@ -3,7 +3,7 @@ using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Cluster;
 
-/// <summary>Both services describe their API: an OpenAPI document and Swagger UI.</summary>
+/// <summary>Both services describe their API: an OpenAPI document and its API page.</summary>
 public sealed class ApiDocumentTests
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class ApiDocumentTests
             Assert.Equal(HttpStatusCode.OK, document.StatusCode);
             Assert.Contains(route, await document.Content.ReadAsStringAsync());
 
-            using var ui = await TestCluster.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(node, "swagger/index.html")));
+            using var ui = await TestCluster.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(node, "docs/index.html")));
             Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         }
     }

@@ -29,7 +29,7 @@ public sealed class BadInputTests(BadInputTests.OneCluster fixture) : IClassFixt
         { "w is huge", "messages", "{\"message\": \"x\", \"w\": 99999999999}", 400 },
         { "w is an object", "messages", "{\"message\": \"x\", \"w\": {}}", 400 },
         { "id is empty", "messages", "{\"message\": \"x\", \"id\": \"\"}", 400 },
-        { "id is a number", "messages", "{\"message\": \"x\", \"id\": 7}", 400 },
+        { "id is a fraction", "messages", "{\"message\": \"x\", \"id\": 7.5}", 400 },
         { "timeoutMs is negative", "messages", "{\"message\": \"x\", \"timeoutMs\": -5}", 400 },
         { "timeoutMs is text", "messages", "{\"message\": \"x\", \"timeoutMs\": \"soon\"}", 400 },
         { "message over the limit", "messages", "{\"message\": \"" + new string('a', 2049) + "\"}", 413 },
