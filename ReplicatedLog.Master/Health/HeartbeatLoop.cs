@@ -36,8 +36,16 @@ public sealed partial class HeartbeatLoop(
                 .ConfigureAwait(false);
             if (response.LogIdMismatch)
             {
-                peer.OnHeartbeatMissed($"it holds entries of another log ({response.LogId}); this log is {log.LogId}");
-                LogMismatch(logger, peer.Name, response.LogId, log.LogId);
+                var reason = $"it holds entries of another log ({response.LogId}); this log is {log.LogId}";
+                if (peer.OnRefused(reason))
+                {
+                    LogRefusing(logger, peer.Name, response.LogId, log.LogId);
+                }
+                else
+                {
+                    LogStillRefusing(logger, peer.Name, response.LogId);
+                }
+
                 return;
             }
 
@@ -88,7 +96,10 @@ public sealed partial class HeartbeatLoop(
         Message = "{Secondary} answers as a new instance holding up to {Applied}: replication goes on from there")]
     private static partial void LogRestartSeen(ILogger logger, string secondary, long applied);
 
-    [LoggerMessage(Level = LogLevel.Error,
-        Message = "{Secondary} refuses this log: it holds entries of log {TheirLogId}, this is log {OurLogId}")]
-    private static partial void LogMismatch(ILogger logger, string secondary, string? theirLogId, string ourLogId);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Secondary} refuses this log: it holds entries of log {TheirLogId}, this is log {OurLogId}; its acknowledgements do not count until it is started empty")]
+    private static partial void LogRefusing(ILogger logger, string secondary, string? theirLogId, string ourLogId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Secondary} still refuses this log (it holds log {TheirLogId})")]
+    private static partial void LogStillRefusing(ILogger logger, string secondary, string? theirLogId);
 }

@@ -93,7 +93,8 @@ public sealed partial class WriteGate
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Secondary} is now Healthy (was {Before}): its heartbeat was answered")]
+    // As loud as the way down, so a reader of the warnings sees each secondary come back too.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Secondary} is now Healthy (was {Before}): its heartbeat was answered")]
     private static partial void LogRecovered(ILogger logger, string secondary, SecondaryStatus before);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Secondary} is now {After} (was {Before}): {Reason}")]

@@ -21,6 +21,15 @@ public sealed class AcknowledgementBarrier
         }
     }
 
+    /// <summary>Stops counting a secondary that left the cluster.</summary>
+    public void RemoveMember(object member)
+    {
+        lock (_gate)
+        {
+            _acked.Remove(member);
+        }
+    }
+
     /// <summary>How many nodes, the master included, hold <paramref name="index"/>.</summary>
     public int AcksFor(long index)
     {
@@ -39,6 +48,11 @@ public sealed class AcknowledgementBarrier
         List<(TaskCompletionSource<int> Done, int Acks)>? released = null;
         lock (_gate)
         {
+            if (!_acked.ContainsKey(member))
+            {
+                return; // removed from the cluster: a late answer counts for nothing
+            }
+
             _acked[member] = index;
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {

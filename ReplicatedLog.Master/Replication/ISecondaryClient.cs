@@ -3,8 +3,8 @@ using ReplicatedLog.ServiceDefaults.Contracts;
 namespace ReplicatedLog.Master.Replication;
 
 /// <summary>
-/// The master's outbound seam to one secondary. Any failure to get an answer (refused, timed out, 5xx, refused
-/// log id) surfaces as <see cref="SecondaryUnavailableException"/>.
+/// The master's outbound seam to one secondary. Any failure to get an answer (refused, timed out, 5xx) surfaces as
+/// <see cref="SecondaryUnavailableException"/>; a secondary that refuses this log id as <see cref="LogRefusedException"/>.
 /// </summary>
 public interface ISecondaryClient
 {

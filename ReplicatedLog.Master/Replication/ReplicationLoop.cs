@@ -33,7 +33,8 @@ public sealed partial class ReplicationLoop(
             time,
             logger,
             delayOverride: () => peer.Status == SecondaryStatus.Unhealthy ? heartbeatInterval : null,
-            extraAttemptTime: () => peer.ReportedDelay);
+            extraAttemptTime: () => peer.ReportedDelay,
+            onFailure: ex => peer.OnSendFailed(ex?.Message ?? "the call failed"));
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -64,6 +65,13 @@ public sealed partial class ReplicationLoop(
     internal async Task ReplicateOnceAsync(CancellationToken stopping)
     {
         peer.TakeKick();
+        if (peer.IsRefusing)
+        {
+            // Sending again changes nothing; a heartbeat answered as a member of this log kicks the loop.
+            await peer.WhenKicked.WaitAsync(stopping).ConfigureAwait(false);
+            return;
+        }
+
         var from = peer.NextIndex;
         var batch = log.ReadBatch(from, options.BatchMaxEntries, options.BatchMaxBytes);
         if (batch.Count == 0)
@@ -94,14 +102,24 @@ public sealed partial class ReplicationLoop(
             LogInterrupted(logger, peer.Name, from, from + entries.Length - 1);
             return;
         }
+        catch (LogRefusedException ex)
+        {
+            if (peer.OnRefused(ex.Message))
+            {
+                LogRefused(logger, peer.Name, ex.Message);
+            }
+
+            return;
+        }
         finally
         {
             peer.EndAttempt(attempt);
         }
 
         var acked = peer.AckedIndex;
-        peer.OnAppendAnswered(response);
-        LogBatchSent(logger, peer.Name, from, from + entries.Length - 1, entries.Length, response.AppliedIndex,
+        var last = from + entries.Length - 1;
+        peer.OnAppendAnswered(response, last);
+        LogBatchSent(logger, peer.Name, from, last, entries.Length, response.AppliedIndex,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (response.AppliedIndex < from - 1 || response.AppliedIndex < acked)
         {
@@ -127,6 +145,10 @@ public sealed partial class ReplicationLoop(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Sending entries {First}..{Last} to {Secondary} was interrupted to start over (recovered or restarted)")]
     private static partial void LogInterrupted(ILogger logger, string secondary, long first, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Secondary} refuses this log ({Reason}); replication to it waits until it answers as a member of this log")]
+    private static partial void LogRefused(ILogger logger, string secondary, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replication to {Secondary} failed unexpectedly; it goes on")]
     private static partial void LogLoopFailed(ILogger logger, string secondary, Exception exception);

@@ -60,8 +60,11 @@ public sealed class ReplicationService(
         var beat = new HeartbeatLoop(peer, log, health.Value, time, loggers.CreateLogger<HeartbeatLoop>());
         lock (_gate)
         {
-            _loops.Add(Task.Run(() => replicate.RunAsync(_stopping)));
-            _loops.Add(Task.Run(() => beat.RunAsync(_stopping)));
+            // A secondary removed from the cluster ends its loops; stopping the master ends all of them.
+            var running = CancellationTokenSource.CreateLinkedTokenSource(_stopping, peer.Removed);
+            var loops = new[] { Task.Run(() => replicate.RunAsync(running.Token)), Task.Run(() => beat.RunAsync(running.Token)) };
+            _loops.AddRange(loops);
+            _ = Task.WhenAll(loops).ContinueWith(_ => running.Dispose(), TaskScheduler.Default);
         }
     }
 }

@@ -5,16 +5,21 @@ namespace ReplicatedLog.Master.Replication;
 
 /// <summary>
 /// The master's view of one secondary: what it has acknowledged, where replication to it goes on from, and its
-/// health. Fed by its replication loop (acknowledgements) and its heartbeat loop (health, restarts).
+/// health. Fed by its replication loop (acknowledgements, failed sends) and its heartbeat loop (health, restarts,
+/// refusals). What it tells the acknowledgement barrier is only what is true now: the entries this secondary
+/// confirmed holding, and nothing while it fails to answer or refuses this log.
 /// </summary>
 public sealed class SecondaryPeer
 {
     private readonly Lock _gate = new();
     private readonly AcknowledgementBarrier _barrier;
     private readonly HeartbeatHealth _health;
+    private readonly CancellationTokenSource _removed = new();
     private string? _instanceId;
     private long _acked;
     private long _next = 1;
+    private bool _answering;
+    private bool _refusing;
     private TaskCompletionSource _kicked = NewSignal();
     private CancellationTokenSource? _attempt;
 
@@ -34,7 +39,11 @@ public sealed class SecondaryPeer
 
     public ISecondaryClient Client { get; }
 
+    /// <summary>The highest index this secondary confirmed holding (0 while it refuses this log).</summary>
     public long AckedIndex => Volatile.Read(ref _acked);
+
+    /// <summary>Cancelled when the secondary is removed from the cluster: its loops end.</summary>
+    public CancellationToken Removed => _removed.Token;
 
     /// <summary>The first index the next replication request carries.</summary>
     public long NextIndex
@@ -59,6 +68,18 @@ public sealed class SecondaryPeer
         }
     }
 
+    /// <summary>True while the secondary holds entries of another log and refuses this one.</summary>
+    public bool IsRefusing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _refusing;
+            }
+        }
+    }
+
     /// <summary>The artificial delay the secondary reports, added to each attempt's timeout.</summary>
     public TimeSpan ReportedDelay { get; private set; }
 
@@ -66,27 +87,47 @@ public sealed class SecondaryPeer
 
     public string? LastError { get; private set; }
 
-    /// <summary>The answer to a replication request: authoritative, since requests to a peer go one at a time.</summary>
-    public void OnAppendAnswered(AppendEntriesResponse response)
+    /// <summary>
+    /// The answer to a replication request that carried entries up to <paramref name="lastSent"/>: authoritative,
+    /// since requests to a peer go one at a time. The secondary may report more than it was sent (entries it held
+    /// back and applied when the gap filled); only what this request carried, and what came before, is known to be
+    /// the master's entries, so the acknowledgement stops at <paramref name="lastSent"/> and replication goes on
+    /// from there: what the master sends for an index is what the secondary keeps.
+    /// </summary>
+    public void OnAppendAnswered(AppendEntriesResponse response, long lastSent)
     {
         lock (_gate)
         {
             _instanceId = response.InstanceId;
-            _next = response.AppliedIndex + 1;
-            Volatile.Write(ref _acked, response.AppliedIndex);
+            _answering = true;
+            _refusing = false;
+            var confirmed = Math.Min(response.AppliedIndex, lastSent);
+            _next = confirmed + 1;
+            Volatile.Write(ref _acked, confirmed);
+            ReportToBarrier();
         }
+    }
 
-        _barrier.Acknowledge(this, response.AppliedIndex);
+    /// <summary>A replication request failed (refused connection, timeout, 5xx): its acknowledgements stop counting until it answers again.</summary>
+    public void OnSendFailed(string error)
+    {
+        lock (_gate)
+        {
+            LastError = error;
+            _answering = false;
+            ReportToBarrier();
+        }
     }
 
     /// <summary>
     /// A heartbeat was answered. A new instance id means the secondary restarted: what it acknowledged before is
-    /// gone, so replication rewinds to what it holds now. Returns whether replication was rewound.
+    /// gone, so replication rewinds to what it holds now. An answer after failed sends, misses or a refusal wakes
+    /// replication at once instead of letting it wait out its backoff. Returns whether replication was rewound.
     /// </summary>
     public bool OnHeartbeatAnswered(HeartbeatResponse response, DateTimeOffset at)
     {
         SecondaryStatus before, after;
-        bool rewound;
+        bool rewound, wake;
         lock (_gate)
         {
             LastHeartbeat = at;
@@ -96,20 +137,20 @@ public sealed class SecondaryPeer
             if (rewound)
             {
                 _instanceId = response.InstanceId;
-                _next = response.AppliedIndex + 1;
-                Volatile.Write(ref _acked, response.AppliedIndex);
-            }
-            else if (response.AppliedIndex > _acked)
-            {
-                Volatile.Write(ref _acked, response.AppliedIndex);
+                var holds = Math.Min(response.AppliedIndex, _acked);
+                _next = holds + 1;
+                Volatile.Write(ref _acked, holds);
             }
 
+            wake = rewound || !_answering || _refusing;
+            _answering = true;
+            _refusing = false;
             before = _health.Answered();
             after = _health.Status;
+            ReportToBarrier();
         }
 
-        _barrier.Acknowledge(this, AckedIndex);
-        if (rewound || before != SecondaryStatus.Healthy)
+        if (wake || before != SecondaryStatus.Healthy)
         {
             // Replication may be waiting out a long backoff or sending to a stream that no longer exists: go now.
             Kick();
@@ -119,18 +160,46 @@ public sealed class SecondaryPeer
         return rewound;
     }
 
-    /// <summary>A heartbeat was not answered (or answered with a refusal, given as <paramref name="error"/>).</summary>
+    /// <summary>A heartbeat was not answered: <paramref name="error"/> says how.</summary>
     public void OnHeartbeatMissed(string error)
     {
         SecondaryStatus before, after;
         lock (_gate)
         {
             LastError = error;
+            _answering = false;
             before = _health.Missed();
             after = _health.Status;
+            ReportToBarrier();
         }
 
         Notify(before, after);
+    }
+
+    /// <summary>
+    /// The secondary holds entries of another log and refuses this one: it holds none of this log's entries, so
+    /// nothing it acknowledged counts, and replication to it waits until it answers as a member of this log again.
+    /// Counts as a missed heartbeat. Returns true when it was not refusing before (a change worth telling).
+    /// </summary>
+    public bool OnRefused(string reason)
+    {
+        SecondaryStatus before, after;
+        bool changed;
+        lock (_gate)
+        {
+            changed = !_refusing;
+            _refusing = true;
+            _answering = false;
+            LastError = reason;
+            _next = 1;
+            Volatile.Write(ref _acked, 0);
+            before = _health.Missed();
+            after = _health.Status;
+            ReportToBarrier();
+        }
+
+        Notify(before, after);
+        return changed;
     }
 
     public int MissedHeartbeats
@@ -142,6 +211,13 @@ public sealed class SecondaryPeer
                 return _health.Misses;
             }
         }
+    }
+
+    /// <summary>Takes the secondary out of the cluster: its loops end and it no longer counts toward any write.</summary>
+    public void Remove()
+    {
+        _barrier.RemoveMember(this);
+        _removed.Cancel();
     }
 
     /// <summary>Starts one replication attempt that <see cref="Kick"/> can interrupt.</summary>
@@ -221,9 +297,12 @@ public sealed class SecondaryPeer
         lock (_gate)
         {
             return new SecondaryHealthDto(Name, Client.Address.ToString(), _health.Status, _acked,
-                Math.Max(0, masterLastIndex - _acked), LastHeartbeat, _health.Misses, LastError);
+                Math.Max(0, masterLastIndex - _acked), LastHeartbeat, _health.Misses, LastError, _refusing, AcksCounted: _answering);
         }
     }
+
+    /// <summary>Under the lock, so the barrier sees this peer's changes in the order they happen.</summary>
+    private void ReportToBarrier() => _barrier.Acknowledge(this, _answering ? _acked : 0);
 
     private void Notify(SecondaryStatus before, SecondaryStatus after)
     {

@@ -6,7 +6,10 @@ using ReplicatedLog.ServiceDefaults.Http;
 
 namespace ReplicatedLog.Master.Transport;
 
-/// <summary>Talks to one secondary over HTTP; every way a call can fail becomes a <see cref="SecondaryUnavailableException"/>.</summary>
+/// <summary>
+/// Talks to one secondary over HTTP: a refusal of this log (409) becomes a <see cref="LogRefusedException"/>, every
+/// other way a call can fail a <see cref="SecondaryUnavailableException"/>.
+/// </summary>
 public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? clusterToken) : ISecondaryClient
 {
     public const string AppendPath = "replication/append";
@@ -40,6 +43,10 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
         {
             return await http.PostAsync(target, body, requestType, responseType, clusterToken, cancellationToken)
                 .ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            throw new LogRefusedException(ex.Message, ex);
         }
         catch (HttpRequestException ex)
         {

@@ -68,6 +68,11 @@ public static partial class ReplicationApi
         }
 
         watch.Accepted();
+        if (outcome.Replaced > 0)
+        {
+            LogReplaced(logger, outcome.Replaced, outcome.AppliedIndex);
+        }
+
         if (request.Entries.Count > 0)
         {
             LogApplied(logger, request.Entries[0].Index, request.Entries[^1].Index, outcome.Applied, outcome.Duplicates,
@@ -102,6 +107,10 @@ public static partial class ReplicationApi
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Received {First}..{Last}: {Applied} applied, {Duplicates} duplicates ignored; applied up to {AppliedIndex}, {HeldBack} held back")]
     private static partial void LogApplied(ILogger logger, long first, long last, int applied, int duplicates, long appliedIndex, int heldBack);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Replaced {Replaced} applied entries that were not the master's (held back from another sender); applied up to {AppliedIndex}")]
+    private static partial void LogReplaced(ILogger logger, int replaced, long appliedIndex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refused entries of log {TheirLogId}: this secondary holds log {OurLogId}")]
     private static partial void LogRefused(ILogger logger, string theirLogId, string? ourLogId);

@@ -8,12 +8,19 @@ namespace ReplicatedLog.Secondary.Storage;
 /// <param name="Applied">How many entries this batch made visible.</param>
 /// <param name="Duplicates">How many entries of the batch were already applied (ignored).</param>
 /// <param name="LogIdMismatch">True when the batch belongs to another log than the one held: nothing was applied.</param>
-public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, int Duplicates, bool LogIdMismatch);
+/// <param name="Replaced">
+/// How many applied entries the batch replaced: entries at an index the master now sends with other content (one
+/// that was held back without coming from the master, and applied when its gap filled), and those after them.
+/// </param>
+public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, int Duplicates, bool LogIdMismatch, int Replaced = 0);
 
 /// <summary>
 /// A secondary's copy of the log. Entry i becomes visible only after 1..i-1; an entry that arrives early waits,
-/// held back, for the gap to fill; an entry at or below the applied index is a duplicate and is ignored. The log
-/// belongs to one log id: once it holds entries, entries of another log are refused.
+/// held back, for the gap to fill; an entry at or below the applied index is a duplicate and is ignored. What the
+/// master sends for an index is what the secondary keeps: an entry it sends that differs from the one applied at
+/// that index replaces it and everything after it (the master acknowledges only what it sent, so it sends that
+/// index again if a held-back entry was applied in its place). The log belongs to one log id: once it holds
+/// entries, entries of another log are refused.
 /// </summary>
 public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
 {
@@ -76,12 +83,22 @@ public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
 
             var before = _applied.LastIndex;
             var duplicates = 0;
+            var replaced = 0;
             foreach (var entry in entries)
             {
                 var applied = _applied.LastIndex;
-                if (entry.Index <= applied)
+                if (entry.Index <= applied && _applied.MessageAt(entry.Index) == entry.Message)
                 {
                     duplicates++;
+                }
+                else if (entry.Index <= applied)
+                {
+                    // Not the master's entry: drop it and what follows it, and take the master's.
+                    replaced += (int)(applied - entry.Index + 1);
+                    before = Math.Min(before, entry.Index - 1);
+                    _applied.TruncateFrom(entry.Index);
+                    _heldBack.Clear();
+                    _applied.Append(entry);
                 }
                 else if (entry.Index == applied + 1)
                 {
@@ -94,7 +111,7 @@ public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
                 }
             }
 
-            return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false);
+            return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false, replaced);
         }
     }
 

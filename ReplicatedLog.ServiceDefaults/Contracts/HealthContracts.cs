@@ -14,6 +14,12 @@ public enum SecondaryStatus
 }
 
 /// <summary>One secondary as reported in the master's <c>/health</c>.</summary>
+/// <param name="AckedIndex">The highest index it confirmed holding (0 while it refuses this log).</param>
+/// <param name="Refusing">It holds entries of another log and refuses this one.</param>
+/// <param name="AcksCounted">
+/// Whether its acknowledgements count toward write concern now: not after a failed send, a missed heartbeat or a
+/// refusal, until it answers again.
+/// </param>
 public sealed record SecondaryHealthDto(
     string Name,
     string Address,
@@ -22,4 +28,6 @@ public sealed record SecondaryHealthDto(
     long Lag,
     DateTimeOffset? LastHeartbeat,
     int MissedHeartbeats,
-    string? LastError);
+    string? LastError,
+    bool Refusing,
+    bool AcksCounted);

@@ -31,6 +31,29 @@ public sealed class EntryStore
         }
     }
 
+    /// <summary>The message at <paramref name="index"/>, or null when the log does not reach it.</summary>
+    public string? MessageAt(long index)
+    {
+        lock (_gate)
+        {
+            return index >= 1 && index <= _entries.Count ? _entries[(int)(index - 1)].Message : null;
+        }
+    }
+
+    /// <summary>Removes the entries from <paramref name="index"/> on (a suffix the master does not hold).</summary>
+    public void TruncateFrom(long index)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
+        lock (_gate)
+        {
+            if (index <= _entries.Count)
+            {
+                _entries.RemoveRange((int)(index - 1), _entries.Count - (int)(index - 1));
+                Volatile.Write(ref _lastIndex, _entries.Count);
+            }
+        }
+    }
+
     /// <summary>Removes every entry.</summary>
     public void Clear()
     {

@@ -18,6 +18,7 @@ public static partial class RetryPipeline
     /// <param name="logger">Where each retry is told.</param>
     /// <param name="delayOverride">When it returns a value, that is the next wait instead of the backoff.</param>
     /// <param name="extraAttemptTime">Time added to each attempt's timeout (a peer known to be slow).</param>
+    /// <param name="onFailure">Told of every failed attempt that is retried, with what failed it.</param>
     public static ResiliencePipeline CreateUnbounded(
         string target,
         RetryOptions options,
@@ -25,7 +26,8 @@ public static partial class RetryPipeline
         TimeProvider timeProvider,
         ILogger logger,
         Func<TimeSpan?>? delayOverride = null,
-        Func<TimeSpan>? extraAttemptTime = null)
+        Func<TimeSpan>? extraAttemptTime = null,
+        Action<Exception?>? onFailure = null)
     {
         var attemptTimeout = TimeSpan.FromMilliseconds(options.AttemptTimeoutMs);
         return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
@@ -42,8 +44,11 @@ public static partial class RetryPipeline
                 DelayGenerator = _ => ValueTask.FromResult(delayOverride?.Invoke()),
                 OnRetry = args =>
                 {
-                    LogRetry(logger, target, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds,
+                    // The first failure of a run is news; the retries after it, until a call succeeds, are not.
+                    var level = args.AttemptNumber == 0 ? LogLevel.Warning : LogLevel.Debug;
+                    LogRetry(logger, level, target, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds,
                         args.Outcome.Exception?.Message ?? "no exception");
+                    onFailure?.Invoke(args.Outcome.Exception);
                     return ValueTask.CompletedTask;
                 },
             })
@@ -54,7 +59,6 @@ public static partial class RetryPipeline
             .Build();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Call to {Target} failed (attempt {Attempt}): {Error}; retrying in {DelayMs} ms")]
-    private static partial void LogRetry(ILogger logger, string target, int attempt, long delayMs, string error);
+    [LoggerMessage(Message = "Call to {Target} failed (attempt {Attempt}): {Error}; retrying in {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, LogLevel level, string target, int attempt, long delayMs, string error);
 }

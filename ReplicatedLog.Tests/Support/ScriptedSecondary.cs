@@ -40,6 +40,20 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
         }
     }
 
+    /// <summary>When true, appends are refused as a secondary holding another log refuses them (409).</summary>
+    public bool RefuseLog { get; set; }
+
+    public string Instance
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _instance;
+            }
+        }
+    }
+
     public void FailNext(int calls)
     {
         lock (_gate)
@@ -67,6 +81,11 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
             {
                 _failuresLeft--;
                 throw new SecondaryUnavailableException("scripted failure");
+            }
+
+            if (RefuseLog)
+            {
+                throw new LogRefusedException("scripted refusal: it holds entries of another log");
             }
 
             if (request.Entries[0].Index <= _applied + 1)

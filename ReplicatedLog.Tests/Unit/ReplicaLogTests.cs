@@ -23,6 +23,34 @@ public sealed class ReplicaLogTests
     }
 
     [Fact]
+    public void AHeldBackEntryNeverWinsOverWhatTheMasterSendsForItsIndex()
+    {
+        var log = new ReplicaLog(100);
+        log.Apply("log", [new LogEntry(2, "planted")]);
+        log.Apply("log", [E(1)]); // fills the gap: the planted entry is applied for now
+
+        var outcome = log.Apply("log", [E(2), E(3)]);
+
+        Assert.Equal(["m1", "m2", "m3"], log.Messages());
+        Assert.Equal(3, outcome.AppliedIndex);
+        Assert.Equal(1, outcome.Replaced);
+        Assert.Equal(0, outcome.Duplicates);
+    }
+
+    [Fact]
+    public void AnEntryTheMasterSendsAgainWithTheSameTextIsADuplicate()
+    {
+        var log = new ReplicaLog(100);
+        log.Apply("log", [E(1), E(2), E(3)]);
+
+        var outcome = log.Apply("log", [E(2), E(3)]);
+
+        Assert.Equal(2, outcome.Duplicates);
+        Assert.Equal(0, outcome.Replaced);
+        Assert.Equal(["m1", "m2", "m3"], log.Messages());
+    }
+
+    [Fact]
     public void OutOfOrderArrivalAppliesInIndexOrder()
     {
         var log = new ReplicaLog(100);

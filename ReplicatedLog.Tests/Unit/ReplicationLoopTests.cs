@@ -45,6 +45,45 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AHeartbeatAnsweredAfterAFailedSendRetriesAtOnceInsteadOfWaitingOutTheBackoff()
+    {
+        MarkHealthy();
+        _secondary.FailNext(1);
+        _log.Append("m1", null);
+        Start();
+        await Eventually.TrueAsync("the failed send to be seen", () => !_peer.Describe(1).AcksCounted,
+            describe: () => $"{_secondary.Calls.Count} calls");
+
+        // The clock stands still: only the heartbeat can end the backoff.
+        _peer.OnHeartbeatAnswered(new HeartbeatResponse("instance-1", "log", 0, 0, 0, false), _time.GetUtcNow());
+
+        await Eventually.TrueAsync("the entry to be acknowledged", () => _peer.AckedIndex == 1,
+            describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
+        Assert.Equal(2, _secondary.Calls.Count);
+    }
+
+    [Fact]
+    public async Task ASecondaryThatRefusesThisLogIsNotSentToUntilItAnswersAsAMemberAgain()
+    {
+        MarkHealthy();
+        _log.Append("m1", null);
+        _secondary.RefuseLog = true;
+        Start();
+        await Eventually.TrueAsync("the refusal to be seen", () => _peer.IsRefusing);
+        var calls = _secondary.Calls.Count;
+
+        _time.Advance(TimeSpan.FromMinutes(1)); // no backoff runs out: nothing is retried while it refuses
+        _log.Append("m2", null);
+        Assert.Equal(calls, _secondary.Calls.Count);
+
+        _secondary.RefuseLog = false;
+        _secondary.Restart(); // started empty: a new instance that takes this log
+        _peer.OnHeartbeatAnswered(new HeartbeatResponse(_secondary.Instance, null, 0, 0, 0, false), _time.GetUtcNow());
+        await Eventually.TrueAsync("both entries to be acknowledged", () => _peer.AckedIndex == 2,
+            describe: () => $"{_secondary.Calls.Count} calls, acked {_peer.AckedIndex}");
+    }
+
+    [Fact]
     public async Task RetriesToAnUnhealthySecondarySlowDownToTheHeartbeatPace()
     {
         Assert.Equal(SecondaryStatus.Unhealthy, _peer.Status); // never heard from
@@ -109,7 +148,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     [Fact]
     public void AHeartbeatFromANewInstanceRewindsToWhatItHolds()
     {
-        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0));
+        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0), lastSent: 5);
         Assert.Equal(6, _peer.NextIndex);
 
         var rewound = _peer.OnHeartbeatAnswered(new HeartbeatResponse("b", null, 0, 0, 0, false), _time.GetUtcNow());
@@ -123,7 +162,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     [Fact]
     public void AHeartbeatFromTheSameInstanceNeverMovesAcknowledgementsBack()
     {
-        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0));
+        _peer.OnAppendAnswered(new AppendEntriesResponse("a", "log", 5, 0), lastSent: 5);
         Assert.False(_peer.OnHeartbeatAnswered(new HeartbeatResponse("a", "log", 3, 0, 0, false), _time.GetUtcNow()));
         Assert.Equal(5, _peer.AckedIndex);
         Assert.Equal(6, _peer.NextIndex);

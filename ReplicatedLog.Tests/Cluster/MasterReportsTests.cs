@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Cluster;
+
+/// <summary>What the master answers and shows is true: an acknowledgement means the node holds the master's entry now.</summary>
+public sealed class MasterReportsTests
+{
+    [Fact]
+    public async Task AnEntryHeldBackFromAnotherSenderNeverWinsOverTheMastersEntry()
+    {
+        await using var cluster = await TestCluster.StartAsync(secondaries: 1);
+        await cluster.WaitForWritableAsync();
+        var logId = (await TestCluster.HealthAsync(cluster.MasterUrl)).GetProperty("logId").GetString();
+        var secondary = cluster.Secondaries[0].Url;
+
+        // Someone who can reach the secondary's replication route plants an entry ahead of the log.
+        using (var planted = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(secondary, "replication/append"),
+            $"{{\"logId\": \"{logId}\", \"entries\": [{{\"index\": 2, \"message\": \"planted\"}}]}}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, planted.StatusCode);
+        }
+
+        await cluster.AppendOkAsync("m1", 2);
+        var m2 = await cluster.AppendOkAsync("m2", 2);
+
+        Assert.Equal(2, m2.Index);
+        // w=2 answered: the secondary holds the master's entry 2, not the planted one.
+        Assert.Equal(["m1", "m2"], await TestCluster.MessagesAsync(secondary));
+    }
+
+    [Fact]
+    public async Task TheAcksOfARepeatedIdempotencyKeyAreCountedLikeThoseOfAnyAppend()
+    {
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2);
+        await cluster.WaitForWritableAsync();
+        var original = await cluster.AppendOkAsync("pay 10", 3, id: "order-7");
+        Assert.Equal(3, original.Acks);
+
+        await cluster.StopSecondaryAsync(1);
+        await cluster.WaitForStatusAsync(1, SecondaryStatus.Suspected);
+
+        var fresh = await AppendAsync(cluster, new { message = "fresh", w = 3, timeoutMs = 300 });
+        var repeat = await AppendAsync(cluster, new { message = "pay 10", w = 3, id = "order-7", timeoutMs = 300 });
+
+        Assert.Equal((HttpStatusCode.Accepted, 2), (fresh.Status, fresh.Body.Acks));
+        Assert.Equal((HttpStatusCode.Accepted, 2), (repeat.Status, repeat.Body.Acks));
+        Assert.True(repeat.Body.Duplicate);
+        Assert.Equal(original.Index, repeat.Body.Index);
+    }
+
+    [Fact]
+    public async Task ASecondaryThatRefusesTheMastersLogIsShownRefusingAndCountsForNothing()
+    {
+        await using var first = await TestCluster.StartAsync(secondaries: 1);
+        await first.WaitForWritableAsync();
+        await first.AppendOkAsync("from the first log", 2);
+
+        await using var second = await TestCluster.StartAsync(secondaries: 0,
+            master: new() { ["Replication:Secondaries:0"] = first.Secondaries[0].Url.ToString(), ["Quorum:Enabled"] = "false" });
+        await second.AppendOkAsync("second log, 1", 1);
+        await second.AppendOkAsync("second log, 2", 1);
+
+        var seen = await Eventually.MatchAsync("the second master to show the secondary refusing",
+            () => TestCluster.HealthAsync(second.MasterUrl),
+            h => h.GetProperty("secondaries")[0].GetProperty("refusing").GetBoolean(), describe: h => h.ToString());
+        var shown = seen.GetProperty("secondaries")[0];
+        Assert.Equal(0, shown.GetProperty("ackedIndex").GetInt64());
+        Assert.Equal(2, shown.GetProperty("lag").GetInt64());
+        Assert.False(shown.GetProperty("acksCounted").GetBoolean());
+
+        using var concern = await second.AppendAsync(new { message = "needs the refusing one", w = 2, timeoutMs = 200 });
+        Assert.Equal(HttpStatusCode.Accepted, concern.StatusCode);
+    }
+
+    private static async Task<(HttpStatusCode Status, AppendMessageResponse Body)> AppendAsync(TestCluster cluster, object body)
+    {
+        using var response = await cluster.AppendAsync(body);
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<AppendMessageResponse>())!);
+    }
+}
