@@ -77,13 +77,16 @@ public sealed class ChildProcess : IDisposable
         try
         {
             return File.ReadAllText($"/proc/{pid}/cmdline").Contains("ReplicatedLog", StringComparison.Ordinal)
-                && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].Equals("Z", StringComparison.Ordinal);
+                && Stat(pid)[0] != "Z";
         }
         catch (IOException)
         {
             return false;
         }
     }
+
+    /// <summary>The process group of a running process (field 5 of <c>/proc/PID/stat</c>).</summary>
+    public static int ProcessGroupOf(int pid) => int.Parse(Stat(pid)[2], System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
@@ -116,6 +119,13 @@ public sealed class ChildProcess : IDisposable
         }
 
         return table;
+    }
+
+    /// <summary>The fields of <c>/proc/PID/stat</c> after the command name (which may hold spaces), from the state on.</summary>
+    private static string[] Stat(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     private void Record(string? line)
