@@ -67,6 +67,21 @@ public sealed class AppHostProcessTests
     }
 
     [Fact]
+    public async Task ABadArgumentIsOneLineOnStandardErrorAndExitCode2NotAStackTrace()
+    {
+        var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--secondaries", "abc"], AppContext.BaseDirectory);
+
+        await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var output = string.Join(Environment.NewLine, appHost.Output);
+        Assert.True(appHost.Process.ExitCode == 2, $"exit code {appHost.Process.ExitCode}; output:{Environment.NewLine}{output}");
+        // The whole output is this one line on standard error: no "Unhandled exception", no stack trace.
+        Assert.Equal(["apphost | --secondaries takes a whole number; got 'abc'."], appHost.Output);
+        Assert.Equal(appHost.Output, appHost.ErrorOutput);
+    }
+
+    [Fact]
     public async Task AChildThatExitsOnItsOwnIsReportedAndTheOthersKeepRunning()
     {
         var (appHost, children) = await StartBuiltAppHostAsync();
