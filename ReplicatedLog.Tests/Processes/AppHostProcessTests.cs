@@ -97,13 +97,19 @@ public sealed class AppHostProcessTests
     }
 
     [Fact]
-    public async Task ASecondaryStartedByHandWithThePrintedTokenJoinsTheAppHostsCluster()
+    public async Task ASecondaryStartedByHandWithThePrintedTokenJoinsTheAppHostsClusterAndCatchesUp()
     {
-        var (appHost, children) = await StartBuiltAppHostAsync();
+        var (appHost, _) = await StartBuiltAppHostAsync();
         using var _ = appHost;
         const string prefix = "Cluster token for this run (a node you start by hand needs it as Cluster__Token): ";
         var token = appHost.Output.Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
         var master = appHost.Output.First(l => l.StartsWith("master ", StringComparison.Ordinal) && l.Contains(" Running ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+        string[] written = ["written before the join 1", "written before the join 2"];
+        await TestCluster.WaitForWritableAsync(new Uri(master), writable: true);
+        foreach (var message in written)
+        {
+            await TestCluster.AppendOkAsync(new Uri(master), message, w: 1);
+        }
 
         var port = FreePort.Next();
         var joiner = ReplicatedLog.Secondary.SecondaryApp.Build([], b =>
@@ -125,14 +131,16 @@ public sealed class AppHostProcessTests
                 h => h.GetProperty("secondaries").EnumerateArray().Any(s =>
                     s.GetProperty("name").GetString() == "secondary-by-hand" && s.GetProperty("status").GetString() == "Healthy"),
                 describe: h => h.ToString());
+            var read = await Eventually.MatchAsync("the hand-started secondary to read what the cluster had",
+                () => TestCluster.MessagesAsync(new Uri($"http://127.0.0.1:{port}/")), m => m.Count >= written.Length,
+                describe: m => $"[{string.Join(", ", m)}]");
+            Assert.Equal(written, read);
         }
         finally
         {
             await joiner.StopAsync();
             await joiner.DisposeAsync();
         }
-
-        Assert.Equal(3, children.Count);
     }
 
     /// <summary>The AppHost from its build output (as a user's second run would), once its table is printed.</summary>
