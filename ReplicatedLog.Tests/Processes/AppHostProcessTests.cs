@@ -82,7 +82,7 @@ public sealed class AppHostProcessTests
     }
 
     [Fact]
-    public async Task AChildThatExitsOnItsOwnIsReportedAndTheOthersKeepRunning()
+    public async Task AChildThatExitsOnItsOwnIsReportedTheOthersKeepRunningAndTheStopAfterIsNotCalledClean()
     {
         var (appHost, children) = await StartBuiltAppHostAsync();
         using var _ = appHost;
@@ -94,6 +94,13 @@ public sealed class AppHostProcessTests
             () => string.Join(Environment.NewLine, appHost.Output.TakeLast(10)));
         Assert.True(ChildProcess.IsServiceAlive(children["master"]));
         Assert.True(ChildProcess.IsServiceAlive(children["secondary-1"]));
+
+        appHost.SignalGroup(Signals.SIGINT);
+        await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var report = string.Join(Environment.NewLine, appHost.Output.TakeLast(10));
+        Assert.True(appHost.Output.Contains("apphost | secondary-1: stopped (exit code 0)"), report);
+        Assert.True(appHost.Output.Contains("apphost | secondary-2: had exited on its own (exit code 137)"), report);
+        Assert.True(appHost.Output.Contains("apphost | Not a clean stop: secondary-2 had exited on its own."), report);
     }
 
     [Fact]
