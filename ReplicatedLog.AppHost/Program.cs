@@ -29,8 +29,7 @@ public static class Program
     {
         var settings = builder.Settings;
 
-        var secondaries = Enumerable.Range(1, settings.Secondaries)
-            .Select(k => $"secondary-{k}")
+        var secondaries = settings.SecondaryNames
             .Select((name, i) => builder.AddService(name, ServiceBinaries.Secondary, settings.BasePort + i + 1)
                 .WithEnvironment("Replication__DelayMs", settings.DelayOf(name)))
             .ToList();

@@ -26,9 +26,14 @@ public sealed class AppHostSettings
     [Range(1, 600_000)]
     public int HealthTimeoutMs { get; set; } = 60_000;
 
+    /// <summary>The secondaries' names: <c>secondary-1</c> to <c>secondary-N</c>.</summary>
+    public IEnumerable<string> SecondaryNames => Enumerable.Range(1, Secondaries).Select(k => $"secondary-{k}");
+
     public int DelayOf(string resource) => Delays.TryGetValue(resource, out var delay) ? delay : 0;
 
-    public IEnumerable<string> Validate()
+    /// <summary>What is wrong, one line per problem.</summary>
+    /// <param name="delaysAskedFor">Resources given a delay on the command line: each must be one of the secondaries.</param>
+    public IEnumerable<string> Validate(IEnumerable<string> delaysAskedFor)
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
@@ -48,6 +53,17 @@ public sealed class AppHostSettings
             {
                 yield return $"The delay of {name} must be 0 or more milliseconds; got {delay}.";
             }
+        }
+
+        foreach (var name in delaysAskedFor.Where(n => !SecondaryNames.Contains(n, StringComparer.OrdinalIgnoreCase)))
+        {
+            var secondaries = Secondaries switch
+            {
+                0 => "this cluster has no secondaries",
+                1 => "the only secondary is secondary-1",
+                _ => $"the {Secondaries} secondaries are secondary-1 to secondary-{Secondaries}",
+            };
+            yield return $"No secondary is named {name} (--delay {name}={DelayOf(name)}): {secondaries}.";
         }
     }
 }

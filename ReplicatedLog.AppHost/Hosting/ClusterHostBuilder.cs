@@ -30,19 +30,33 @@ public sealed class ClusterHostBuilder
     /// <summary>
     /// Reads appsettings.json, the environment and the command line. Besides any configuration key
     /// (<c>--AppHost:BasePort=9000</c>) the command line takes <c>--secondaries N</c>, <c>--base-port P</c> and
-    /// <c>--delay NAME=MS</c> (repeatable).
+    /// <c>--delay NAME=MS</c> (repeatable). Throws <see cref="ArgumentException"/> with one line per problem: an
+    /// unknown argument, a value of the wrong kind, a setting out of range, a delay for a secondary that does not exist.
     /// </summary>
     public static ClusterHostBuilder Create(string[] args)
     {
+        var commandLine = new ConfigurationBuilder().AddCommandLine(CommandLine.Expand(args)).Build();
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(Expand(args))
+            .AddConfiguration(commandLine)
             .Build();
         var settings = new AppHostSettings();
-        configuration.GetSection(AppHostSettings.SectionName).Bind(settings);
-        var errors = settings.Validate().ToList();
+        try
+        {
+            configuration.GetSection(AppHostSettings.SectionName).Bind(settings);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ArgumentException(ex.Message, ex);
+        }
+
+        // Only the delays asked for on this command line must name a secondary: appsettings.json gives secondary-2 a
+        // delay that a run with --secondaries 1 simply does not use.
+        var delaysAskedFor = commandLine.GetSection($"{AppHostSettings.SectionName}:{nameof(AppHostSettings.Delays)}")
+            .GetChildren().Select(c => c.Key);
+        var errors = settings.Validate(delaysAskedFor).ToList();
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(Environment.NewLine, errors));
@@ -69,48 +83,4 @@ public sealed class ClusterHostBuilder
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
     public ClusterHost Build() => new(_resources, Settings, ClusterToken);
-
-    /// <summary>Turns the short switches into configuration keys.</summary>
-    internal static string[] Expand(string[] args)
-    {
-        var expanded = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var (name, value) = args[i].Split('=', 2) is [var n, var v] && n.StartsWith("--", StringComparison.Ordinal)
-                ? (n, v)
-                : (args[i], i + 1 < args.Length ? args[i + 1] : null);
-            var inline = args[i].Contains('=', StringComparison.Ordinal);
-            switch (name)
-            {
-                case "--secondaries":
-                    expanded.Add($"--{AppHostSettings.SectionName}:{nameof(AppHostSettings.Secondaries)}={Require(name, value)}");
-                    break;
-                case "--base-port":
-                    expanded.Add($"--{AppHostSettings.SectionName}:{nameof(AppHostSettings.BasePort)}={Require(name, value)}");
-                    break;
-                case "--delay":
-                    var pair = Require(name, value).Split('=', 2);
-                    if (pair.Length != 2 || !int.TryParse(pair[1], out _))
-                    {
-                        throw new ArgumentException($"--delay takes NAME=MILLISECONDS, e.g. --delay secondary-2=5000; got '{value}'.");
-                    }
-
-                    expanded.Add($"--{AppHostSettings.SectionName}:{nameof(AppHostSettings.Delays)}:{pair[0]}={pair[1]}");
-                    break;
-                default:
-                    expanded.Add(args[i]);
-                    continue;
-            }
-
-            if (!inline)
-            {
-                i++;
-            }
-        }
-
-        return [.. expanded];
-    }
-
-    private static string Require(string name, string? value) =>
-        value ?? throw new ArgumentException($"{name} needs a value.");
 }

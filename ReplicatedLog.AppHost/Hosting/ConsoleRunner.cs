@@ -5,7 +5,9 @@ namespace ReplicatedLog.AppHost.Hosting;
 /// <summary>
 /// The AppHost on a terminal: checks the ports, starts the topology in order, prints a table of the resources,
 /// then every resource's output prefixed with its name in its own colour. Reports a child that exits on its own,
-/// and on Ctrl+C or SIGTERM stops every child (SIGTERM, then SIGKILL after the grace period) before it exits.
+/// and on Ctrl+C or SIGTERM stops every child (dependents first; SIGTERM, then SIGKILL after the grace period) and
+/// reports how each one ended before it exits. The children run in process groups of their own, so Ctrl+C on the
+/// terminal reaches the AppHost alone.
 /// </summary>
 public static class ConsoleRunner
 {
@@ -55,20 +57,23 @@ public static class ConsoleRunner
                 string.Join(Environment.NewLine + "  ", r.Output.TakeLast(15)));
         }
 
-        Info($"Starting {host.Resources.Count} resources; children are {(ProcessLauncher.KillsChildrenOnDeath ? "killed by the kernel if this AppHost dies" : "told through their standard input if this AppHost dies")}.");
+        Info($"Starting {host.Resources.Count} resources; children are {(ProcessLauncher.KillsChildrenOnDeath ? "killed by the kernel if this AppHost dies" : "told through their standard input if this AppHost dies")}"
+            + $"{(ProcessLauncher.IsolatesChildren ? "; each runs in a process group of its own, so Ctrl+C reaches this AppHost alone, which stops them" : "")}.");
         try
         {
             await host.StartAllAsync(stopping.Token);
         }
         catch (Exception ex) when (ex is ResourceFailedException or OperationCanceledException or FileNotFoundException)
         {
-            if (ex is not OperationCanceledException)
+            if (ex is OperationCanceledException)
             {
-                Error(ex.Message);
+                await StopAndReportAsync(host);
+                return 0;
             }
 
+            Error(ex.Message);
             await host.StopAllAsync();
-            return ex is OperationCanceledException ? 0 : 1;
+            return 1;
         }
 
         lock (ConsoleGate)
@@ -93,13 +98,7 @@ public static class ConsoleRunner
             // Ctrl+C or SIGTERM.
         }
 
-        Info($"Stopping every resource (SIGTERM, SIGKILL after {host.Settings.GracePeriodMs} ms)...");
-        await host.StopAllAsync();
-        foreach (var resource in host.Resources)
-        {
-            Info($"{resource.Name}: {resource.State}{(resource.ExitCode is { } code ? $" (exit code {code})" : "")}");
-        }
-
+        await StopAndReportAsync(host);
         return 0;
 
         void Stop(PosixSignalContext context)
@@ -108,6 +107,36 @@ public static class ConsoleRunner
             stopping.Cancel();
         }
     }
+
+    /// <summary>Stops every resource, then says how each one ended and whether that was a clean stop.</summary>
+    private static async Task StopAndReportAsync(ClusterHost host)
+    {
+        Info($"Stopping every resource, dependents first (SIGTERM, SIGKILL after {host.Settings.GracePeriodMs} ms)...");
+        await host.StopAllAsync();
+        foreach (var resource in host.Resources)
+        {
+            Info($"{resource.Name}: {Ending(resource, host.Settings.GracePeriodMs)}{(resource.ExitCode is { } code ? $" (exit code {code})" : "")}");
+        }
+
+        var unclean = host.Resources.Where(r => r.Ending is not (ResourceEnding.Stopped or null)).ToList();
+        if (unclean.Count == 0)
+        {
+            Info("Clean stop: every resource that ran exited on SIGTERM within the grace period.");
+        }
+        else
+        {
+            Error($"Not a clean stop: {string.Join(", ", unclean.Select(r => $"{r.Name} {Ending(r, host.Settings.GracePeriodMs)}"))}.");
+        }
+    }
+
+    private static string Ending(ServiceResource resource, int graceMs) => resource.Ending switch
+    {
+        ResourceEnding.Stopped => "stopped",
+        ResourceEnding.KilledAfterGracePeriod => $"killed after the {graceMs} ms grace period",
+        ResourceEnding.Killed => "killed",
+        ResourceEnding.ExitedOnItsOwn => "had exited on its own",
+        _ => "never started",
+    };
 
     private static void PrintTable(ClusterHost host)
     {

@@ -5,13 +5,18 @@ namespace ReplicatedLog.AppHost.Hosting;
 
 /// <summary>
 /// Starts child processes from one thread that lives as long as the AppHost. On Linux each child is started through
-/// <c>setpriv --pdeathsig KILL</c>: the kernel kills it when the thread that started it dies, which is when the AppHost
-/// dies, even by SIGKILL. (The death signal follows the starting thread, hence the one long-lived thread.) Children
-/// also get their standard input from a pipe to the AppHost, which the services watch where setpriv is missing.
+/// <c>setpriv --pdeathsig KILL -- setsid</c>: the kernel kills it when the thread that started it dies, which is when
+/// the AppHost dies, even by SIGKILL (the death signal follows the starting thread, hence the one long-lived thread);
+/// and it runs in a session and process group of its own, so Ctrl+C on the AppHost's terminal reaches the AppHost
+/// alone, which then stops the children in order. A freshly forked child leads no group, so setsid execs the service
+/// in place without forking: the pid the AppHost records is the service's own, and signals sent to it reach the
+/// service. Children also get their standard input from a pipe to the AppHost, which the services watch where
+/// setpriv is missing.
 /// </summary>
 internal static class ProcessLauncher
 {
     private const string SetPriv = "/usr/bin/setpriv";
+    private const string SetSid = "/usr/bin/setsid";
     private static readonly BlockingCollection<(ProcessStartInfo Info, TaskCompletionSource<Process> Started)> Requests = [];
     private static readonly Lazy<Thread> Launcher = new(() =>
     {
@@ -22,23 +27,20 @@ internal static class ProcessLauncher
 
     public static bool KillsChildrenOnDeath => OperatingSystem.IsLinux() && File.Exists(SetPriv);
 
-    public static Task<Process> StartAsync(string fileName, IEnumerable<string> arguments, ProcessStartInfo template)
-    {
-        var info = template;
-        if (KillsChildrenOnDeath)
-        {
-            info.FileName = SetPriv;
-            foreach (var argument in new[] { "--pdeathsig", "KILL", "--", fileName }.Reverse())
-            {
-                info.ArgumentList.Insert(0, argument);
-            }
-        }
-        else
-        {
-            info.FileName = fileName;
-        }
+    /// <summary>True where children get a process group of their own, out of reach of the terminal's Ctrl+C.</summary>
+    public static bool IsolatesChildren => OperatingSystem.IsLinux() && File.Exists(SetSid);
 
-        foreach (var argument in arguments)
+    public static Task<Process> StartAsync(string fileName, IEnumerable<string> arguments, ProcessStartInfo info)
+    {
+        string[] command =
+        [
+            .. KillsChildrenOnDeath ? [SetPriv, "--pdeathsig", "KILL", "--"] : Array.Empty<string>(),
+            .. IsolatesChildren ? [SetSid] : Array.Empty<string>(),
+            fileName,
+            .. arguments,
+        ];
+        info.FileName = command[0];
+        foreach (var argument in command[1..])
         {
             info.ArgumentList.Add(argument);
         }

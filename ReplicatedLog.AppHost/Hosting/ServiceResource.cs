@@ -18,7 +18,7 @@ public sealed class ServiceResource
     private readonly Lock _gate = new();
     private Process? _process;
     private Task? _exited;
-    private bool _stopRequested;
+    private ResourceEnding? _requested;
 
     internal ServiceResource(string name, string project, int port)
     {
@@ -55,6 +55,9 @@ public sealed class ServiceResource
     public int? ProcessId { get; private set; }
 
     public int? ExitCode { get; private set; }
+
+    /// <summary>How the last run ended; null while it runs or before it first starts.</summary>
+    public ResourceEnding? Ending { get; private set; }
 
     /// <summary>The last lines the child wrote.</summary>
     public IReadOnlyList<string> Output
@@ -121,8 +124,9 @@ public sealed class ServiceResource
 
         lock (_gate)
         {
-            _stopRequested = false;
+            _requested = null;
             ExitCode = null;
+            Ending = null;
             State = ResourceState.Starting;
         }
 
@@ -153,7 +157,7 @@ public sealed class ServiceResource
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
     internal async Task StopAsync(TimeSpan grace)
     {
-        var (process, exited) = BeginStop();
+        var (process, exited) = BeginStop(ResourceEnding.Stopped);
         if (process is null || exited is null)
         {
             return;
@@ -163,6 +167,11 @@ public sealed class ServiceResource
         Signals.Send(process.Id, Signals.SIGTERM);
         if (await Task.WhenAny(exited, Task.Delay(grace)) != exited)
         {
+            lock (_gate)
+            {
+                _requested = ResourceEnding.KilledAfterGracePeriod;
+            }
+
             TryKill(process);
         }
 
@@ -172,7 +181,7 @@ public sealed class ServiceResource
     /// <summary>SIGKILL: no chance to clean up, as when a machine dies.</summary>
     internal async Task KillAsync()
     {
-        var (process, exited) = BeginStop();
+        var (process, exited) = BeginStop(ResourceEnding.Killed);
         if (process is not null && exited is not null)
         {
             TryKill(process);
@@ -221,7 +230,7 @@ public sealed class ServiceResource
         }
     }
 
-    private (Process?, Task?) BeginStop()
+    private (Process?, Task?) BeginStop(ResourceEnding ending)
     {
         lock (_gate)
         {
@@ -230,7 +239,7 @@ public sealed class ServiceResource
                 return (null, null);
             }
 
-            _stopRequested = true;
+            _requested = ending;
             State = ResourceState.Stopping;
             return (_process, _exited);
         }
@@ -251,17 +260,17 @@ public sealed class ServiceResource
     private async Task WatchExitAsync(Process process)
     {
         await process.WaitForExitAsync();
-        bool unexpected;
+        ResourceEnding ending;
         lock (_gate)
         {
             ExitCode = process.ExitCode;
             State = ResourceState.Exited;
-            unexpected = !_stopRequested;
+            Ending = ending = _requested ?? ResourceEnding.ExitedOnItsOwn;
             _process = null;
         }
 
         process.Dispose();
-        if (unexpected)
+        if (ending == ResourceEnding.ExitedOnItsOwn)
         {
             ExitedUnexpectedly?.Invoke(this, ExitCode ?? -1);
         }

@@ -11,12 +11,13 @@ public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly List<string> _errors = [];
 
     private ChildProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => Record(e.Data);
-        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.OutputDataReceived += (_, e) => Record(e.Data, error: false);
+        process.ErrorDataReceived += (_, e) => Record(e.Data, error: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
@@ -25,6 +26,7 @@ public sealed class ChildProcess : IDisposable
 
     public Process Process => _process;
 
+    /// <summary>Every line written, to standard output or error, in order.</summary>
     public IReadOnlyList<string> Output
     {
         get
@@ -32,6 +34,18 @@ public sealed class ChildProcess : IDisposable
             lock (_output)
             {
                 return [.. _output];
+            }
+        }
+    }
+
+    /// <summary>The lines written to standard error.</summary>
+    public IReadOnlyList<string> ErrorOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _errors];
             }
         }
     }
@@ -77,13 +91,16 @@ public sealed class ChildProcess : IDisposable
         try
         {
             return File.ReadAllText($"/proc/{pid}/cmdline").Contains("ReplicatedLog", StringComparison.Ordinal)
-                && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].Equals("Z", StringComparison.Ordinal);
+                && Stat(pid)[0] != "Z";
         }
         catch (IOException)
         {
             return false;
         }
     }
+
+    /// <summary>The process group of a running process (field 5 of <c>/proc/PID/stat</c>).</summary>
+    public static int ProcessGroupOf(int pid) => int.Parse(Stat(pid)[2], System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
@@ -118,13 +135,24 @@ public sealed class ChildProcess : IDisposable
         return table;
     }
 
-    private void Record(string? line)
+    /// <summary>The fields of <c>/proc/PID/stat</c> after the command name (which may hold spaces), from the state on.</summary>
+    private static string[] Stat(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    private void Record(string? line, bool error)
     {
         if (line is not null)
         {
             lock (_output)
             {
                 _output.Add(line);
+                if (error)
+                {
+                    _errors.Add(line);
+                }
             }
         }
     }

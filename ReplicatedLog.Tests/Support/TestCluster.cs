@@ -126,16 +126,23 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     public Task<HttpResponseMessage> AppendAsync(object body, CancellationToken cancellationToken = default) =>
-        Http.PostAsync(new Uri(MasterUrl, "messages"), JsonContent(body), cancellationToken);
+        AppendAsync(MasterUrl, body, cancellationToken);
 
     /// <summary>Appends and expects an answer in 2xx.</summary>
-    public async Task<AppendMessageResponse> AppendOkAsync(string message, object w, string? id = null)
+    public Task<AppendMessageResponse> AppendOkAsync(string message, object w, string? id = null) =>
+        AppendOkAsync(MasterUrl, message, w, id);
+
+    /// <summary>Appends to the master at <paramref name="master"/> and expects an answer in 2xx.</summary>
+    public static async Task<AppendMessageResponse> AppendOkAsync(Uri master, string message, object w, string? id = null)
     {
-        using var response = await AppendAsync(new { message, w, id });
+        using var response = await AppendAsync(master, new { message, w, id });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"append of '{message}' answered {(int)response.StatusCode}: {text}");
         return JsonSerializer.Deserialize(text, WireJsonContext.Default.AppendMessageResponse)!;
     }
+
+    private static Task<HttpResponseMessage> AppendAsync(Uri master, object body, CancellationToken cancellationToken = default) =>
+        Http.PostAsync(new Uri(master, "messages"), JsonContent(body), cancellationToken);
 
     public static async Task<IReadOnlyList<string>> MessagesAsync(Uri node)
     {
