@@ -15,14 +15,27 @@ public sealed partial class HeartbeatLoop(
     TimeProvider time,
     ILogger<HeartbeatLoop> logger)
 {
+    private readonly TaskCompletionSource _firstBeat = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first heartbeat was answered or missed (each beat is bounded by the heartbeat timeout).</summary>
+    public Task FirstBeat => _firstBeat.Task;
+
     public async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.Interval, time);
-        do
+        try
         {
             await BeatOnceAsync(stopping).ConfigureAwait(false);
         }
-        while (await WaitForTickAsync(timer, stopping).ConfigureAwait(false));
+        finally
+        {
+            _firstBeat.TrySetResult();
+        }
+
+        while (await WaitForTickAsync(timer, stopping).ConfigureAwait(false))
+        {
+            await BeatOnceAsync(stopping).ConfigureAwait(false);
+        }
     }
 
     internal async Task BeatOnceAsync(CancellationToken stopping)

@@ -2,14 +2,17 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Master.Health;
+using ReplicatedLog.ServiceDefaults.Contracts;
 
 namespace ReplicatedLog.Master.Replication;
 
 /// <summary>
 /// Runs, for every secondary (configured or registered later), its replication loop and its heartbeat loop, for
-/// as long as the master runs.
+/// as long as the master runs. The master's start waits for the first heartbeat round (each beat is bounded by the
+/// heartbeat timeout), so that a master whose secondaries are up is writable from its first request, and a script
+/// that waits for <c>/health</c> and then appends is not refused.
 /// </summary>
-public sealed class ReplicationService(
+public sealed partial class ReplicationService(
     SecondaryRegistry registry,
     MasterLog log,
     IOptions<ReplicationOptions> replication,
@@ -18,8 +21,27 @@ public sealed class ReplicationService(
     ILoggerFactory loggers) : BackgroundService
 {
     private readonly List<Task> _loops = [];
+    private readonly List<Task> _firstBeats = [];
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger = loggers.CreateLogger<ReplicationService>();
     private CancellationToken _stopping;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task[] beats;
+        lock (_gate)
+        {
+            beats = [.. _firstBeats];
+        }
+
+        // Each beat ends within the heartbeat timeout; the margin only guards against a beat that never ends.
+        await Task.WhenAll(beats).WaitAsync(health.Value.Timeout + TimeSpan.FromSeconds(1), time, cancellationToken)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        LogFirstRound(_logger, registry.Peers.Count(p => p.Status == SecondaryStatus.Healthy), registry.Count);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +54,8 @@ public sealed class ReplicationService(
                 Start(peer);
             }
         }
+
+        _started.TrySetResult();
 
         try
         {
@@ -64,7 +88,12 @@ public sealed class ReplicationService(
             var running = CancellationTokenSource.CreateLinkedTokenSource(_stopping, peer.Removed);
             var loops = new[] { Task.Run(() => replicate.RunAsync(running.Token)), Task.Run(() => beat.RunAsync(running.Token)) };
             _loops.AddRange(loops);
+            _firstBeats.Add(beat.FirstBeat);
             _ = Task.WhenAll(loops).ContinueWith(_ => running.Dispose(), TaskScheduler.Default);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "First heartbeat round: {Answered} of {Secondaries} secondaries answered; taking requests now")]
+    private static partial void LogFirstRound(ILogger logger, int answered, int secondaries);
 }

@@ -57,6 +57,16 @@ public sealed class ClusterBoundaryTests
         Assert.Equal("Unhealthy", refused.GetProperty("secondaries")[0].GetProperty("status").GetString());
 
         await second.AppendOkAsync("from the second log", 1);
+        // The master shows it refusing, holding nothing of this log, and does not count it toward any write.
+        var shown = (await TestCluster.HealthAsync(second.MasterUrl)).GetProperty("secondaries")[0];
+        Assert.True(shown.GetProperty("refusing").GetBoolean(), shown.ToString());
+        Assert.Equal((0L, 1L), (shown.GetProperty("ackedIndex").GetInt64(), shown.GetProperty("lag").GetInt64()));
+        Assert.False(shown.GetProperty("acksCounted").GetBoolean());
+        using (var needsIt = await second.AppendAsync(new { message = "needs the refusing one", w = 2, timeoutMs = 200 }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, needsIt.StatusCode);
+        }
+
         var secondaryHealth = await Eventually.MatchAsync("the secondary to report the refused log",
             () => TestCluster.HealthAsync(first.Secondaries[0].Url),
             h => h.GetProperty("refusedLogId").GetString() is { Length: > 0 }, describe: h => h.ToString());

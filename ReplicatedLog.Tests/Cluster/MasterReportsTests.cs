@@ -51,30 +51,6 @@ public sealed class MasterReportsTests
         Assert.Equal(original.Index, repeat.Body.Index);
     }
 
-    [Fact]
-    public async Task ASecondaryThatRefusesTheMastersLogIsShownRefusingAndCountsForNothing()
-    {
-        await using var first = await TestCluster.StartAsync(secondaries: 1);
-        await first.WaitForWritableAsync();
-        await first.AppendOkAsync("from the first log", 2);
-
-        await using var second = await TestCluster.StartAsync(secondaries: 0,
-            master: new() { ["Replication:Secondaries:0"] = first.Secondaries[0].Url.ToString(), ["Quorum:Enabled"] = "false" });
-        await second.AppendOkAsync("second log, 1", 1);
-        await second.AppendOkAsync("second log, 2", 1);
-
-        var seen = await Eventually.MatchAsync("the second master to show the secondary refusing",
-            () => TestCluster.HealthAsync(second.MasterUrl),
-            h => h.GetProperty("secondaries")[0].GetProperty("refusing").GetBoolean(), describe: h => h.ToString());
-        var shown = seen.GetProperty("secondaries")[0];
-        Assert.Equal(0, shown.GetProperty("ackedIndex").GetInt64());
-        Assert.Equal(2, shown.GetProperty("lag").GetInt64());
-        Assert.False(shown.GetProperty("acksCounted").GetBoolean());
-
-        using var concern = await second.AppendAsync(new { message = "needs the refusing one", w = 2, timeoutMs = 200 });
-        Assert.Equal(HttpStatusCode.Accepted, concern.StatusCode);
-    }
-
     private static async Task<(HttpStatusCode Status, AppendMessageResponse Body)> AppendAsync(TestCluster cluster, object body)
     {
         using var response = await cluster.AppendAsync(body);
