@@ -64,8 +64,9 @@ public sealed partial class Appender(
         {
             acks = await barrier.WaitAsync(index, w, linked?.Token ?? clientGone).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true } && !clientGone.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
         {
+            // The timeout fired (perhaps with the client leaving just after): the answer is a timeout either way.
             acks = barrier.AcksFor(index);
             timedOut = true;
         }

@@ -78,6 +78,21 @@ public sealed class AppenderTests
     }
 
     [Fact]
+    public async Task AClientThatLeavesAfterItsTimeoutFiredIsStillToldTimedOut()
+    {
+        AllAnswerHeartbeats();
+        using var client = new CancellationTokenSource();
+        var append = AppendAsync(w: 2, Timeout, client.Token);
+
+        _time.Advance(Timeout);
+        await client.CancelAsync(); // whichever the appender sees first, the timeout came first
+
+        var result = await append.WaitAsync(Deadline);
+        Assert.Equal(AppendStatus.TimedOut, result.Status);
+        Assert.Equal(0, _barrier.PendingWaits);
+    }
+
+    [Fact]
     public async Task AConcernOfEveryNodeIsAnsweredOnceEveryNodeHoldsTheEntry()
     {
         AllAnswerHeartbeats();
@@ -147,5 +162,5 @@ public sealed class AppenderTests
 
     /// <summary>Secondary number <paramref name="secondary"/> answers replication: it holds 1..<paramref name="index"/>.</summary>
     private void Acknowledge(int secondary, long index) =>
-        _registry.Peers[secondary - 1].OnAppendAnswered(new AppendEntriesResponse(PeerHeartbeats.Instance, _log.LogId, index, 0));
+        _registry.Peers[secondary - 1].OnAppendAnswered(new AppendEntriesResponse(PeerHeartbeats.Instance, _log.LogId, index, 0), lastSent: index);
 }
