@@ -8,6 +8,18 @@ namespace ReplicatedLog.Tests.Cluster;
 public sealed class HealthAndQuorumTests
 {
     [Fact]
+    public async Task AMasterStartedWithItsSecondariesUpIsWritableFromItsFirstRequest()
+    {
+        // No waiting for writability: the master takes requests only after its first heartbeat round.
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2,
+            master: new() { ["Health:HeartbeatIntervalMs"] = "60000" });
+
+        var health = await TestCluster.HealthAsync(cluster.MasterUrl);
+        Assert.False(health.GetProperty("readOnly").GetBoolean(), health.ToString());
+        Assert.Equal(3, (await cluster.AppendOkAsync("first", 3)).Acks);
+    }
+
+    [Fact]
     public async Task ASecondaryGoesHealthySuspectedUnhealthyAndBackToHealthyAsItLeavesAndReturns()
     {
         await using var cluster = await TestCluster.StartAsync(secondaries: 1,
