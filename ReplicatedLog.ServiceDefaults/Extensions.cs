@@ -14,6 +14,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.ServiceDefaults.Health;
@@ -42,13 +43,13 @@ public static class Extensions
     {
         var serviceName = builder.Configuration.ServiceName(defaultServiceName);
 
-        builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ServiceConsoleFormatter.FormatterName)
             .AddConsoleFormatter<ServiceConsoleFormatter, ServiceConsoleFormatterOptions>(o => o.ServiceName = serviceName);
         builder.AddOpenTelemetryExport(serviceName);
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, WireJsonContext.Default);
@@ -113,7 +114,7 @@ public static class Extensions
         return configuration;
     }
 
-    /// <summary>Problem details for every error, <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and Swagger UI.</summary>
+    /// <summary>Problem details for every error (an unreadable request body included: 400, 408, 413), <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and Swagger UI.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
