@@ -61,6 +61,7 @@ public static class Extensions
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName);
         builder.Services.AddSingleton<ClusterTokenFilter>();
+        builder.Services.AddHostedService<ClusterModeReport>();
         if (builder.Configuration[ParentLifelineService.Variable] == "stdin")
         {
             builder.Services.AddHostedService<ParentLifelineService>();

@@ -13,9 +13,7 @@ public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/admin").RequireClusterToken().WithTags("Admin")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = routes.MapGroup("/admin").RequireClusterToken().WithTags("Admin");
         group.MapGet("/delay", (FaultInjector faults) => TypedResults.Ok(CurrentDelay(faults)))
             .WithSummary("The delay before each batch from the master is applied and acknowledged (Replication:DelayMs).");
         group.MapPut("/delay", ChangeDelayAsync)
