@@ -250,6 +250,18 @@ public sealed class BadInputTests(BadInputTests.OneCluster fixture) : IClassFixt
         Assert.False(health.GetProperty("paused").GetBoolean());
     }
 
+    [Fact]
+    public async Task AnAdminBodyOverItsLimitIsA413Problem()
+    {
+        var body = "{\"delayMs\": 5, \"pad\": \"" + new string('x', 64 * 1024) + "\"}";
+        using var response = await TestCluster.SendRawAsync(HttpMethod.Put, new Uri(_cluster.Secondaries[0].Url, "admin/delay"), body);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, (await TestCluster.HealthAsync(_cluster.Secondaries[0].Url)).GetProperty("delayMs").GetInt32());
+    }
+
     private Uri NodeUrl(string node) => node == "master" ? _cluster.MasterUrl : _cluster.Secondaries[0].Url;
 
     /// <summary>
