@@ -15,6 +15,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.ServiceDefaults.Health;
@@ -46,13 +47,13 @@ public static class Extensions
     {
         var serviceName = builder.Configuration.ServiceName(defaultServiceName);
 
-        builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ServiceConsoleFormatter.FormatterName)
             .AddConsoleFormatter<ServiceConsoleFormatter, ServiceConsoleFormatterOptions>(o => o.ServiceName = serviceName);
         builder.AddOpenTelemetryExport(serviceName);
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, WireJsonContext.Default);
@@ -64,6 +65,7 @@ public static class Extensions
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName);
         builder.Services.AddSingleton<ClusterTokenFilter>();
+        builder.Services.AddHostedService<ClusterModeReport>();
         if (builder.Configuration[ParentLifelineService.Variable] == "stdin")
         {
             builder.Services.AddHostedService<ParentLifelineService>();
@@ -117,7 +119,10 @@ public static class Extensions
         return configuration;
     }
 
-    /// <summary>Problem details for every error, <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and the API page at <c>/docs</c>.</summary>
+    /// <summary>
+    /// Problem details for every error (an unreadable request body included: 400, 408, 413), <c>/health</c>
+    /// (readiness), <c>/alive</c> (liveness), OpenAPI and the API page at <c>/docs</c>.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace ReplicatedLog.ServiceDefaults;
 
@@ -9,7 +10,7 @@ public static class ServiceBuilder
     /// <param name="args">Command-line arguments (any configuration key, e.g. <c>--urls</c>).</param>
     /// <param name="service">The service's assembly: its name is the application name.</param>
     /// <param name="defaultServiceName">The name in logs and telemetry when <c>OTEL_SERVICE_NAME</c> is not set.</param>
-    /// <param name="configure">Lets a test add configuration or services before the defaults read them.</param>
+    /// <param name="configure">Lets a test add configuration, services or logger providers before the defaults read them.</param>
     public static WebApplicationBuilder Create(
         string[] args, Assembly service, string defaultServiceName, Action<WebApplicationBuilder>? configure)
     {
@@ -19,6 +20,8 @@ public static class ServiceBuilder
             ApplicationName = service.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // The host's own providers go here, before the test's hook: a provider a test adds in configure stays.
+        builder.Logging.ClearProviders();
         builder.Configuration.AddQuietFrameworkLogging();
         configure?.Invoke(builder);
         builder.AddServiceDefaults(defaultServiceName);

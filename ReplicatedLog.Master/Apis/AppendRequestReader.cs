@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Apis;
@@ -22,6 +21,8 @@ internal static class AppendRequestReader
 {
     public const int MaxIdLength = 256;
 
+    private const string Example = "{\"message\": \"text\", \"w\": 2}";
+
     private const string WriteConcernRule = "the write concern 'w' must be a whole number of at least 1, \"majority\" or \"all\"";
 
     // A message of n UTF-8 bytes is at most 6n bytes of JSON (\uXXXX escapes), plus room for the other fields.
@@ -31,11 +32,6 @@ internal static class AppendRequestReader
         HttpRequest http, int maxMessageBytes, WriteConcern defaultConcern, CancellationToken cancellationToken)
     {
         var bodyLimit = (6L * maxMessageBytes) + EnvelopeBytes;
-        if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = bodyLimit;
-        }
-
         if (http.ContentLength > bodyLimit)
         {
             return (null, TooLarge(maxMessageBytes));
@@ -47,34 +43,15 @@ internal static class AppendRequestReader
             return (null, queryProblem);
         }
 
-        JsonDocument document;
-        try
+        var (document, problem) = await JsonObjectBody.ReadAsync(http, Example, bodyLimit, cancellationToken).ConfigureAwait(false);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(http.Body, default, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            return (null, Problems.BadRequest(http.ContentLength == 0 || ex.BytePositionInLine == 0 && ex.LineNumber == 0
-                ? "The body is empty or not JSON: send {\"message\": \"text\", \"w\": 2}."
-                : $"The body is not valid JSON: {ex.Message}"));
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, TooLarge(maxMessageBytes));
+            return (null, problem);
         }
 
         using (document)
         {
-            try
-            {
-                return Validate(document.RootElement, maxMessageBytes, queryConcern ?? defaultConcern, queryConcern is not null);
-            }
-            catch (InvalidOperationException)
-            {
-                // Thrown when a string (a value or a property name) cannot be decoded: a lone surrogate escape such as
-                // \ud800, or bytes that are not UTF-8. JSON's grammar allows both; text does not.
-                return Fail("The body holds a string that is not valid Unicode text (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8).");
-            }
+            return Validate(document.RootElement, maxMessageBytes, queryConcern ?? defaultConcern, queryConcern is not null);
         }
     }
 
@@ -103,11 +80,6 @@ internal static class AppendRequestReader
     private static (AppendRequest?, ProblemHttpResult?) Validate(
         JsonElement root, int maxMessageBytes, WriteConcern concern, bool concernFromQuery)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return Fail("The body must be a JSON object: {\"message\": \"text\", \"w\": 2}.");
-        }
-
         string? message = null;
         string? id = null;
         TimeSpan? timeout = null;
@@ -206,7 +178,7 @@ internal static class AppendRequestReader
 
     private static (AppendRequest?, ProblemHttpResult?) Fail(string detail) => (null, Problems.BadRequest(detail));
 
-    private static string Describe(JsonElement value) => Shorten(value.GetRawText());
+    private static string Describe(JsonElement value) => JsonObjectBody.Describe(value);
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

@@ -1,44 +1,77 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicatedLog.Secondary.Faults;
-using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Security;
 
 namespace ReplicatedLog.Secondary.Apis;
 
-/// <summary><c>GET</c> and <c>PUT /admin/faults</c>: the delay and injected faults, at run time (when enabled).</summary>
+/// <summary>
+/// <c>GET</c>/<c>PUT /admin/delay</c>: the delay before applying, always. <c>GET</c>/<c>PUT /admin/faults</c>: the
+/// injected faults, when fault injection is enabled (404 otherwise). Bodies are JSON whatever the content type.
+/// </summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").RequireClusterToken().WithTags("Admin");
-        group.MapGet("/faults", (FaultInjector faults) => TypedResults.Ok(faults.Current))
-            .WithSummary("The current delay and faults.");
-        group.MapPut("/faults", Change)
+        group.MapGet("/delay", (FaultInjector faults) => TypedResults.Ok(CurrentDelay(faults)))
+            .WithSummary("The delay before each batch from the master is applied and acknowledged (Replication:DelayMs).");
+        group.MapPut("/delay", ChangeDelayAsync)
+            .WithSummary("Changes the delay at run time; fault injection need not be on.")
+            .WithDescription("Body: {\"delayMs\": 500}, from 0 to 3600000. Any content type is read as JSON.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/faults", GetFaults)
+            .WithSummary("The current delay and faults. Needs Faults:Enabled=true.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/faults", ChangeFaultsAsync)
             .WithSummary("Changes the delay and faults; a field left out stays as it is. Needs Faults:Enabled=true.")
+            .WithDescription("Body: {\"delayMs\": 500, \"errorAfterApplyRate\": 0.3, \"dropRate\": 0.2, \"paused\": false}. Any content type is read as JSON.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
-    private static Results<Ok<FaultSettings>, ProblemHttpResult> Change(FaultSettings settings, FaultInjector faults)
+    private static async Task<Results<Ok<DelaySettings>, ProblemHttpResult>> ChangeDelayAsync(
+        HttpRequest request, FaultInjector faults, CancellationToken cancellationToken)
+    {
+        var (delayMs, problem) = await AdminRequestReader.ReadDelayAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        faults.ChangeDelay(delayMs!.Value);
+        return TypedResults.Ok(CurrentDelay(faults));
+    }
+
+    private static Results<Ok<FaultSettings>, ProblemHttpResult> GetFaults(FaultInjector faults) =>
+        faults.Enabled ? TypedResults.Ok(faults.Current) : FaultInjectionOff();
+
+    private static async Task<Results<Ok<FaultSettings>, ProblemHttpResult>> ChangeFaultsAsync(
+        HttpRequest request, FaultInjector faults, CancellationToken cancellationToken)
     {
         if (!faults.Enabled)
         {
-            return TypedResults.Problem("Fault injection is off on this secondary: start it with Faults__Enabled=true.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Fault injection disabled");
+            return FaultInjectionOff();
         }
 
-        if (settings.DelayMs is < 0 or > 3_600_000)
+        var (settings, problem) = await AdminRequestReader.ReadFaultsAsync(request, cancellationToken);
+        if (problem is not null)
         {
-            return Problems.BadRequest("'delayMs' must be from 0 to 3600000.");
+            return problem;
         }
 
-        if (settings.ErrorAfterApplyRate is < 0 or > 1 || settings.DropRate is < 0 or > 1)
-        {
-            return Problems.BadRequest("'errorAfterApplyRate' and 'dropRate' must be from 0 to 1.");
-        }
-
-        return TypedResults.Ok(faults.Change(settings));
+        return TypedResults.Ok(faults.Change(settings!));
     }
+
+    private static DelaySettings CurrentDelay(FaultInjector faults) => new((int)faults.Delay.TotalMilliseconds);
+
+    /// <summary>
+    /// 404, for GET and PUT alike: with fault injection off there are no faults to read or change here. (403 would
+    /// read as "not allowed to you", which is what a protected-mode refusal says.)
+    /// </summary>
+    private static ProblemHttpResult FaultInjectionOff() => TypedResults.Problem(
+        "Fault injection is off on this secondary: start it with Faults__Enabled=true (configuration Faults:Enabled) to use /admin/faults. " +
+        "The delay alone is changed through PUT /admin/delay.",
+        statusCode: StatusCodes.Status404NotFound, title: "Fault injection disabled");
 }

@@ -12,7 +12,7 @@ namespace ReplicatedLog.Secondary.Apis;
 
 /// <summary>
 /// The routes only the master calls: <c>POST /replication/append</c> and <c>POST /replication/heartbeat</c>
-/// (cluster token required when one is set).
+/// (cluster token required when one is set; loopback callers only when none is).
 /// </summary>
 public static partial class ReplicationApi
 {
@@ -22,7 +22,6 @@ public static partial class ReplicationApi
         group.MapPost("/append", AppendAsync)
             .WithSummary("Entries from the master, applied in index order; answers the highest applied index.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/heartbeat", HeartbeatAsync)
             .WithSummary("The master's heartbeat; answers what this secondary holds.");

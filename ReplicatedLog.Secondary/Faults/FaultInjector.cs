@@ -4,11 +4,15 @@ using ReplicatedLog.ServiceDefaults.Contracts;
 namespace ReplicatedLog.Secondary.Faults;
 
 /// <summary>
-/// The secondary's current delay and injected faults. The delay always applies; the faults only when fault
-/// injection is enabled in configuration. Changed at run time through <c>PUT /admin/faults</c>.
+/// The secondary's current delay and injected faults. The delay always applies and is changed at run time through
+/// <c>PUT /admin/delay</c>; the faults only when fault injection is enabled in configuration, through
+/// <c>PUT /admin/faults</c> (which may change the delay too).
 /// </summary>
 public sealed partial class FaultInjector
 {
+    /// <summary>The longest delay before applying: one hour (the range of <c>Replication:DelayMs</c>).</summary>
+    public const int MaxDelayMs = 3_600_000;
+
     private readonly Lock _gate = new();
     private readonly ILogger<FaultInjector> _logger;
     private TimeSpan _delay;
@@ -92,6 +96,19 @@ public sealed partial class FaultInjector
         return current;
     }
 
+    /// <summary>Sets the delay before each batch is applied and acknowledged; validated by the caller.</summary>
+    public TimeSpan ChangeDelay(int delayMs)
+    {
+        var delay = TimeSpan.FromMilliseconds(delayMs);
+        lock (_gate)
+        {
+            _delay = delay;
+        }
+
+        LogDelayChanged(_logger, delayMs);
+        return delay;
+    }
+
     /// <summary>Completes at once unless paused; then when resumed.</summary>
     public Task WhenRunningAsync(CancellationToken cancellationToken)
     {
@@ -110,4 +127,7 @@ public sealed partial class FaultInjector
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Faults now: delay {DelayMs} ms, error after apply {ErrorRate:P0}, drop {DropRate:P0}, paused {Paused}")]
     private static partial void LogChanged(ILogger logger, int delayMs, double errorRate, double dropRate, bool paused);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delay before applying now {DelayMs} ms")]
+    private static partial void LogDelayChanged(ILogger logger, int delayMs);
 }

@@ -32,3 +32,6 @@ public sealed record RegisterSecondaryResponse(string Name, string Url, string L
 /// Fault injection settings of a secondary, for <c>PUT /admin/faults</c>. A null field leaves that setting as it is.
 /// </summary>
 public sealed record FaultSettings(int? DelayMs, double? ErrorAfterApplyRate, double? DropRate, bool? Paused);
+
+/// <summary>A secondary's delay before it applies and acknowledges a batch, for <c>GET</c>/<c>PUT /admin/delay</c>.</summary>
+public sealed record DelaySettings(int DelayMs);

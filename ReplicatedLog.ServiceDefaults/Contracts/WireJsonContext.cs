@@ -12,6 +12,7 @@ namespace ReplicatedLog.ServiceDefaults.Contracts;
 [JsonSerializable(typeof(RegisterSecondaryRequest))]
 [JsonSerializable(typeof(RegisterSecondaryResponse))]
 [JsonSerializable(typeof(FaultSettings))]
+[JsonSerializable(typeof(DelaySettings))]
 [JsonSerializable(typeof(AppendMessageResponse))]
 [JsonSerializable(typeof(LogPage))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]

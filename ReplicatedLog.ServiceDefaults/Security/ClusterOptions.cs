@@ -7,7 +7,8 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// When set, replication, registration and admin routes require <c>Authorization: Bearer {Token}</c>, and the
-    /// nodes send it to each other.
+    /// nodes send it to each other. When not set, those routes answer callers on the loopback interface only
+    /// (protected mode).
     /// </summary>
     public string? Token { get; set; }
 }

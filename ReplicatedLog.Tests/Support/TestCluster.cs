@@ -23,11 +23,13 @@ public sealed class TestCluster : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _masterSettings;
     private readonly SecondaryNode[] _secondaries;
+    private readonly Action<WebApplicationBuilder>? _configure;
 
-    private TestCluster(Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries)
+    private TestCluster(Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries, Action<WebApplicationBuilder>? configure)
     {
         _masterSettings = masterSettings;
         _secondaries = secondaries;
+        _configure = configure;
     }
 
     public WebApplication Master { get; private set; } = null!;
@@ -53,11 +55,13 @@ public sealed class TestCluster : IAsyncDisposable
     /// <param name="started">Which of them run from the start (default: all).</param>
     /// <param name="master">Settings for the master on top of <see cref="FastSettings"/>.</param>
     /// <param name="secondary">Settings for secondary i (index given) on top of quiet logs.</param>
+    /// <param name="configure">Applied to every node's builder (master and secondaries): Kestrel limits, a log capture.</param>
     public static async Task<TestCluster> StartAsync(
         int secondaries,
         int[]? started = null,
         Dictionary<string, string?>? master = null,
-        Func<int, Dictionary<string, string?>>? secondary = null)
+        Func<int, Dictionary<string, string?>>? secondary = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var nodes = Enumerable.Range(0, secondaries)
             .Select(i => new SecondaryNode($"secondary-{i + 1}", FreePort.Next(), secondary?.Invoke(i) ?? []))
@@ -73,7 +77,7 @@ public sealed class TestCluster : IAsyncDisposable
             masterSettings[key] = value;
         }
 
-        var cluster = new TestCluster(masterSettings, nodes);
+        var cluster = new TestCluster(masterSettings, nodes, configure);
         try
         {
             foreach (var i in started ?? Enumerable.Range(0, secondaries).ToArray())
@@ -222,11 +226,12 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    private static void Configure(WebApplicationBuilder builder, string url, Dictionary<string, string?> settings)
+    private void Configure(WebApplicationBuilder builder, string url, Dictionary<string, string?> settings)
     {
         builder.WebHost.UseUrls(url);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+        _configure?.Invoke(builder);
     }
 }
 
