@@ -74,6 +74,7 @@ public static class MasterApp
             sp.GetRequiredService<ILogger<WriteGate>>()));
         services.AddSingleton<Appender>();
         services.AddHostedService<ReplicationService>();
+        services.AddHostedService<AppendPathWarmup>();
         services.AddHealthChecks().AddCheck<MasterHealthCheck>("replication");
     }
 }

@@ -48,6 +48,7 @@ public static class SecondaryApp
         services.AddSingleton<MasterContact>();
         services.AddSingleton<LogIdWatch>();
         services.AddHostedService<MasterRegistrationService>();
+        services.AddHostedService<ReplicaWarmup>();
         services.AddHealthChecks().AddCheck<SecondaryHealthCheck>("replica");
     }
 }

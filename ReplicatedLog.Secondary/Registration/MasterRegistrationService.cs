@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
+using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Http;
 using ReplicatedLog.ServiceDefaults.Resilience;
 using ReplicatedLog.ServiceDefaults.Security;
@@ -113,15 +113,9 @@ public sealed partial class MasterRegistrationService(
             return configured;
         }
 
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
         // A wildcard listen address is no address to call back: use the machine's name instead.
-        foreach (var wildcard in new[] { "://+:", "://*:", "://0.0.0.0:", "://[::]:" })
-        {
-            address = address.Replace(wildcard, $"://{System.Net.Dns.GetHostName()}:", StringComparison.Ordinal);
-        }
-
-        return address;
+        return ListenAddress.Of(server, System.Net.Dns.GetHostName())
+            ?? throw new InvalidOperationException("The server listens nowhere: no address to register.");
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Registration with the master at {Master} failed; trying again later")]

@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
+using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.ServiceDefaults.Hosting;
+using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.ServiceDefaults.Security;
+
+namespace ReplicatedLog.Secondary.Apis;
+
+/// <summary>
+/// Runs the apply path once at start, on a scratch log, so the master's first batch (and the client waiting on
+/// it) does not pay for compiling it. Before the server listens it reads a batch as JSON, applies it to a scratch
+/// log and writes the answer; once the server listens it sends itself one replication request that is refused as
+/// malformed (400), which warms the server, the route and its body binding. Nothing reaches the real log.
+/// </summary>
+public sealed partial class ReplicaWarmup(
+    IServiceProvider services,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IOptions<ClusterOptions> cluster,
+    ILogger<ReplicaWarmup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var batch = JsonSerializer.Deserialize(
+                "{\"logId\": \"warm-up\", \"entries\": [{\"index\": 1, \"message\": \"warm-up\"}]}"u8,
+                WireJsonContext.Default.AppendEntriesRequest)!;
+            var log = new ReplicaLog(maxHeldBack: 1);
+            var outcome = log.Apply(batch.LogId, batch.Entries.Select(e => new LogEntry(e.Index, e.Message)));
+            var http = new DefaultHttpContext { RequestServices = services };
+            http.Response.Body = Stream.Null;
+            await TypedResults.Ok(new AppendEntriesResponse(log.InstanceId, log.LogId, outcome.AppliedIndex, outcome.HeldBack))
+                .ExecuteAsync(http).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, ex);
+        }
+
+        SelfRequest.AfterStart(lifetime, server, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "replication/append")
+            {
+                Content = new StringContent("{\"logId\": \"\", \"entries\": []}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            if (!string.IsNullOrEmpty(cluster.Value.Token))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Value.Token);
+            }
+
+            return request;
+        }, logger);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Warming the apply path failed; the first batch will be slower")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
