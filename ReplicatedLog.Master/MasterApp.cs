@@ -26,6 +26,7 @@ public static class MasterApp
         app.MapDefaultEndpoints();
         app.MapMessagesApi();
         app.MapRegistrationApi();
+        app.MapMembershipApi();
         return app;
     }
 

@@ -13,11 +13,9 @@ namespace ReplicatedLog.Master.Apis;
 /// <summary><c>POST /replication/register</c>: a secondary joins the running cluster (cluster token required when set).</summary>
 public static partial class RegistrationApi
 {
-    public const string RegisterPath = "/replication/register";
-
     public static IEndpointRouteBuilder MapRegistrationApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(RegisterPath, Register)
+        routes.MapPost(ClusterRoutes.Mapped(ClusterRoutes.Register), Register)
             .WithName("RegisterSecondary")
             .WithSummary("A secondary announces its name and address; the master starts replicating to it.")
             .RequireClusterToken()

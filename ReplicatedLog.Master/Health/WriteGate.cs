@@ -26,6 +26,11 @@ public sealed partial class WriteGate
             peer.StatusChanged += OnStatusChanged;
             Recheck();
         };
+        registry.Removed += peer =>
+        {
+            peer.StatusChanged -= OnStatusChanged;
+            Recheck();
+        };
         foreach (var peer in registry.Peers)
         {
             peer.StatusChanged += OnStatusChanged;

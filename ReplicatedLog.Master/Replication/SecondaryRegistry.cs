@@ -17,6 +17,9 @@ public sealed class SecondaryRegistry(
     /// <summary>Raised once for every secondary that joins.</summary>
     public event Action<SecondaryPeer>? Added;
 
+    /// <summary>Raised once for every secondary taken out of the cluster.</summary>
+    public event Action<SecondaryPeer>? Removed;
+
     public IReadOnlyList<SecondaryPeer> Peers => Volatile.Read(ref _peers);
 
     public int Count => Volatile.Read(ref _peers).Length;
@@ -49,5 +52,30 @@ public sealed class SecondaryRegistry(
 
         Added?.Invoke(peer);
         return (peer, true);
+    }
+
+    /// <summary>
+    /// Takes the secondary named <paramref name="name"/> out of the cluster: its loops end, it no longer counts
+    /// toward write concern or quorum, and N shrinks. With <paramref name="address"/>, only if it is still there
+    /// (a secondary leaving must not remove another that took its name). Returns the peer removed, or null.
+    /// </summary>
+    public SecondaryPeer? Remove(string name, Uri? address = null)
+    {
+        SecondaryPeer? peer;
+        lock (_gate)
+        {
+            peer = _peers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)
+                && (address is null || p.Client.Address == address));
+            if (peer is null)
+            {
+                return null;
+            }
+
+            _peers = [.. _peers.Where(p => !ReferenceEquals(p, peer))];
+        }
+
+        peer.Remove();
+        Removed?.Invoke(peer);
+        return peer;
     }
 }

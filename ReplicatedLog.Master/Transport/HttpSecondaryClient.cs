@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ReplicatedLog.Master.Replication;
+using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Http;
 
@@ -12,9 +13,6 @@ namespace ReplicatedLog.Master.Transport;
 /// </summary>
 public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? clusterToken) : ISecondaryClient
 {
-    public const string AppendPath = "replication/append";
-    public const string HeartbeatPath = "replication/heartbeat";
-
     private Uri _address = address;
 
     public Uri Address
@@ -24,11 +22,11 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
     }
 
     public Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken) =>
-        PostAsync(AppendPath, request, WireJsonContext.Default.AppendEntriesRequest,
+        PostAsync(ClusterRoutes.Append, request, WireJsonContext.Default.AppendEntriesRequest,
             WireJsonContext.Default.AppendEntriesResponse, cancellationToken);
 
     public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
-        PostAsync(HeartbeatPath, request, WireJsonContext.Default.HeartbeatRequest,
+        PostAsync(ClusterRoutes.Heartbeat, request, WireJsonContext.Default.HeartbeatRequest,
             WireJsonContext.Default.HeartbeatResponse, cancellationToken);
 
     private async Task<TResponse> PostAsync<TRequest, TResponse>(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Log;
@@ -44,7 +45,7 @@ public sealed partial class ReplicaWarmup(
 
         SelfRequest.AfterStart(lifetime, server, () =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "replication/append")
+            var request = new HttpRequestMessage(HttpMethod.Post, ClusterRoutes.Append)
             {
                 Content = new StringContent("{\"logId\": \"\", \"entries\": []}", System.Text.Encoding.UTF8, "application/json"),
             };

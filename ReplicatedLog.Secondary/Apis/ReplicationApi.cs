@@ -18,12 +18,12 @@ public static partial class ReplicationApi
 {
     public static IEndpointRouteBuilder MapReplicationApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/replication").RequireClusterToken().WithTags("Replication (master only)");
-        group.MapPost("/append", AppendAsync)
+        var group = routes.MapGroup("").RequireClusterToken().WithTags("Replication (master only)");
+        group.MapPost(ClusterRoutes.Mapped(ClusterRoutes.Append), AppendAsync)
             .WithSummary("Entries from the master, applied in index order; answers the highest applied index.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/heartbeat", HeartbeatAsync)
+        group.MapPost(ClusterRoutes.Mapped(ClusterRoutes.Heartbeat), HeartbeatAsync)
             .WithSummary("The master's heartbeat; answers what this secondary holds.");
         return routes;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.ServiceDefaults.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.ServiceDefaults.Hosting;
@@ -77,13 +78,38 @@ public sealed partial class MasterRegistrationService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down.
+            // Shutting down: a secondary that joined by registering leaves the same way.
+        }
+
+        if (registered)
+        {
+            await DeregisterAsync(http, master, me).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Tells the master this secondary leaves, so that w=all and quorum stop counting it. Bounded: a master that
+    /// does not answer must not hold the stop up (it then keeps the secondary until an operator removes it).
+    /// </summary>
+    private async Task DeregisterAsync(HttpClient http, Uri master, RegisterSecondaryRequest me)
+    {
+        var target = new Uri(master, $"{ClusterRoutes.Secondaries}/{Uri.EscapeDataString(me.Name)}?url={Uri.EscapeDataString(me.Url)}");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(options.Value.DeregisterTimeoutMs), time);
+        try
+        {
+            var answer = await http.DeleteAsync(target, WireJsonContext.Default.RemoveSecondaryResponse, cluster.Value.Token, deadline.Token)
+                .ConfigureAwait(false);
+            LogDeregistered(logger, me.Name, master, answer.Secondaries);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            LogDeregistrationFailed(logger, me.Name, master, ex.Message);
         }
     }
 
     private Task<RegisterSecondaryResponse> RegisterAsync(
         HttpClient http, Uri master, RegisterSecondaryRequest me, CancellationToken cancellationToken) =>
-        http.PostAsync(new Uri(master, "replication/register"), me, WireJsonContext.Default.RegisterSecondaryRequest,
+        http.PostAsync(new Uri(master, ClusterRoutes.Register), me, WireJsonContext.Default.RegisterSecondaryRequest,
             WireJsonContext.Default.RegisterSecondaryResponse, cluster.Value.Token, cancellationToken);
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
@@ -117,6 +143,14 @@ public sealed partial class MasterRegistrationService(
         return ListenAddress.Of(server, System.Net.Dns.GetHostName())
             ?? throw new InvalidOperationException("The server listens nowhere: no address to register.");
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Left the cluster: {Name} deregistered from the master at {Master}, which has {Secondaries} secondaries now")]
+    private static partial void LogDeregistered(ILogger logger, string name, Uri master, int secondaries);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not deregister {Name} from the master at {Master} ({Error}); the master counts it until it is removed (DELETE /admin/secondaries/{Name})")]
+    private static partial void LogDeregistrationFailed(ILogger logger, string name, Uri master, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Registration with the master at {Master} failed; trying again later")]
     private static partial void LogRegistrationFailed(ILogger logger, Uri master, Exception exception);

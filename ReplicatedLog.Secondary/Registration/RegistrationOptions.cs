@@ -12,6 +12,10 @@ public sealed class RegistrationOptions
     [Range(100, 3_600_000)]
     public int ReregisterAfterMs { get; set; } = 10_000;
 
+    /// <summary>On a graceful stop, how long the secondary waits for the master to take it out of the cluster.</summary>
+    [Range(1, 60_000)]
+    public int DeregisterTimeoutMs { get; set; } = 2_000;
+
     /// <summary>Backoff while the master cannot be reached.</summary>
     public RetryOptions Retry { get; set; } = new();
 }

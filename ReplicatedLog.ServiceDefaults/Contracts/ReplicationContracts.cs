@@ -25,6 +25,9 @@ public sealed record HeartbeatResponse(
 /// <summary>A secondary announcing itself to the master so that it joins the cluster at run time.</summary>
 public sealed record RegisterSecondaryRequest(string Name, string Url);
 
+/// <summary>The master's answer to <c>DELETE /admin/secondaries/{name}</c>: who left, and the cluster size after it.</summary>
+public sealed record RemoveSecondaryResponse(string Name, string Url, int Secondaries);
+
 /// <summary>The master's answer to a registration: the cluster size after it.</summary>
 public sealed record RegisterSecondaryResponse(string Name, string Url, string LogId, int Secondaries);
 

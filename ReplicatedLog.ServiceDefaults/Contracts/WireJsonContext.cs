@@ -11,6 +11,7 @@ namespace ReplicatedLog.ServiceDefaults.Contracts;
 [JsonSerializable(typeof(HeartbeatResponse))]
 [JsonSerializable(typeof(RegisterSecondaryRequest))]
 [JsonSerializable(typeof(RegisterSecondaryResponse))]
+[JsonSerializable(typeof(RemoveSecondaryResponse))]
 [JsonSerializable(typeof(FaultSettings))]
 [JsonSerializable(typeof(DelaySettings))]
 [JsonSerializable(typeof(AppendMessageResponse))]

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace ReplicatedLog.ServiceDefaults.Http;
 
 /// <summary>
-/// One call between nodes of the cluster: POST a wire contract as JSON with the cluster token, read the answer.
+/// One call between nodes of the cluster: POST a wire contract as JSON (or DELETE) with the cluster token, read the answer.
 /// A non-success answer becomes an <see cref="HttpRequestException"/> with the status and the start of the body;
 /// a body that is not the expected JSON surfaces as <see cref="System.Text.Json.JsonException"/>.
 /// </summary>
@@ -24,6 +24,24 @@ public static class ClusterHttp
         {
             Content = JsonContent.Create(body, requestType),
         };
+        return await http.SendAsync(message, responseType, clusterToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<TResponse> DeleteAsync<TResponse>(
+        this HttpClient http, Uri target, JsonTypeInfo<TResponse> responseType, string? clusterToken, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Delete, target);
+        return await http.SendAsync(message, responseType, clusterToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TResponse> SendAsync<TResponse>(
+        this HttpClient http,
+        HttpRequestMessage message,
+        JsonTypeInfo<TResponse> responseType,
+        string? clusterToken,
+        CancellationToken cancellationToken)
+    {
+        var target = message.RequestUri;
         if (!string.IsNullOrEmpty(clusterToken))
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clusterToken);

@@ -26,6 +26,7 @@ public sealed class ClusterBoundaryTests
             (HttpMethod.Post, new Uri(secondary, "replication/heartbeat"), "{\"logId\":\"x\",\"masterLastIndex\":0}"),
             (HttpMethod.Put, new Uri(secondary, "admin/faults"), "{\"paused\":true}"),
             (HttpMethod.Post, new Uri(cluster.MasterUrl, "replication/register"), "{\"name\":\"evil\",\"url\":\"http://127.0.0.1:1/\"}"),
+            (HttpMethod.Delete, new Uri(cluster.MasterUrl, "admin/secondaries/" + cluster.Registry.Peers[0].Name), ""),
         };
         foreach (var (method, target, body) in calls)
         {

@@ -187,5 +187,11 @@ public sealed class ReplicationTests
             await joiner.StopAsync();
             await joiner.DisposeAsync();
         }
+
+        // A graceful stop deregisters it: w=all counts the master and the one secondary left, and answers.
+        Assert.Equal(1, cluster.Registry.Count);
+        Assert.DoesNotContain(cluster.Registry.Peers, p => p.Name == "secondary-late");
+        var d = await cluster.AppendOkAsync("d", "all");
+        Assert.Equal((2, 2), (d.W, d.Acks));
     }
 }
