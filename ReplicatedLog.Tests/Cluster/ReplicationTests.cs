@@ -40,15 +40,28 @@ public sealed class ReplicationTests
     }
 
     [Fact]
-    public async Task W1AnswersBeforeADelayedSecondaryHasTheMessageAndTheLogsThenConverge()
+    public async Task W1AnswersBeforeAPausedSecondaryHasTheMessageAndTheLogsThenConverge()
     {
         await using var cluster = await TestCluster.StartAsync(secondaries: 2,
-            secondary: i => i == 1 ? new() { ["Replication:DelayMs"] = "3000" } : []);
+            secondary: i => i == 1 ? new() { ["Faults:Enabled"] = "true" } : []);
         await cluster.WaitForWritableAsync();
+        var admin = new Uri(cluster.Secondaries[1].Url, "admin/faults");
+        using (var paused = await TestCluster.SendRawAsync(HttpMethod.Put, admin, "{\"paused\": true}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
 
         var written = await cluster.AppendOkAsync("eventually", 1);
-        Assert.Equal(1, written.Acks);
+
+        // secondary-2 is paused: it cannot hold the message, yet w=1 answered.
+        Assert.Equal(1, written.W);
+        Assert.True(written.Acks <= 2, $"acks {written.Acks} count the paused secondary");
         Assert.Empty(await TestCluster.MessagesAsync(cluster.Secondaries[1].Url));
+
+        using (var resumed = await TestCluster.SendRawAsync(HttpMethod.Put, admin, "{\"paused\": false}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
 
         await cluster.WaitForConvergenceAsync(["eventually"]);
     }

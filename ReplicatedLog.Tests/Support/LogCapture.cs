@@ -19,6 +19,9 @@ public sealed class LogCapture : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
+    /// <summary>A typed logger that writes here, for a class under test that takes an <see cref="ILogger{T}"/>.</summary>
+    public ILogger<T> For<T>() => new Logger<T>(new LoggerFactory([this]));
+
     public void Dispose()
     {
     }

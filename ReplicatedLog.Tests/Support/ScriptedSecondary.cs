@@ -40,7 +40,7 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
         }
     }
 
-    /// <summary>When true, appends are refused as a secondary holding another log refuses them (409).</summary>
+    /// <summary>When true, it refuses this log as a secondary holding another log does: appends 409, heartbeats say so.</summary>
     public bool RefuseLog { get; set; }
 
     public string Instance
@@ -101,7 +101,9 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
     {
         lock (_gate)
         {
-            return Task.FromResult(new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false));
+            return Task.FromResult(RefuseLog
+                ? new HeartbeatResponse(_instance, "another-log", _applied, 0, 0, LogIdMismatch: true)
+                : new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false));
         }
     }
 }

@@ -10,7 +10,7 @@ namespace ReplicatedLog.Tests.Unit;
 public sealed class WriteGateTests
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly CapturingLogger<WriteGate> _logger = new();
+    private readonly LogCapture _log = new();
     private SecondaryRegistry _registry = null!;
 
     [Fact]
@@ -106,19 +106,33 @@ public sealed class WriteGateTests
         Peer(1).AnswerHeartbeat(_time); // writable
 
         Assert.Equal([LogLevel.Information, LogLevel.Error, LogLevel.Information], GateChanges());
-        var readOnly = _logger.Entries.Single(e => e.Level == LogLevel.Error).Message;
+        var readOnly = _log.Entries.Single(e => e.Level == LogLevel.Error).Message;
         Assert.Contains("1 of 3 nodes up", readOnly, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASecondaryComingBackIsLoggedAsLoudlyAsItsWayDown()
+    {
+        NewGate(secondaries: 1);
+        Peer(1).AnswerHeartbeat(_time);
+        Peer(1).GoDown();
+        Peer(1).AnswerHeartbeat(_time);
+
+        var changes = _log.Entries.Where(e => e.Message.StartsWith("s1 is now", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["s1 is now Healthy", "s1 is now Suspected", "s1 is now Unhealthy", "s1 is now Healthy"],
+            changes.Select(e => string.Join(' ', e.Message.Split(' ').Take(4))));
+        Assert.All(changes, e => Assert.Equal(LogLevel.Warning, e.Level));
     }
 
     private WriteGate NewGate(int secondaries, bool quorum = true)
     {
         _registry = ScriptedRegistry.Create(_time, secondaries);
-        return new WriteGate(_registry, new QuorumOptions { Enabled = quorum }, _logger);
+        return new WriteGate(_registry, new QuorumOptions { Enabled = quorum }, _log.For<WriteGate>());
     }
 
     private SecondaryPeer Peer(int number) => _registry.Peers[number - 1];
 
     /// <summary>The levels of the "Master is writable" / "Master turns read-only" lines, in order.</summary>
     private IEnumerable<LogLevel> GateChanges() =>
-        _logger.Entries.Where(e => e.Message.StartsWith("Master ", StringComparison.Ordinal)).Select(e => e.Level);
+        _log.Entries.Where(e => e.Message.StartsWith("Master ", StringComparison.Ordinal)).Select(e => e.Level);
 }
