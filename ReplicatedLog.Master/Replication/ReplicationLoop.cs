@@ -93,8 +93,12 @@ public sealed partial class ReplicationLoop(
         try
         {
             response = await pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<AppendEntriesResponse>(state.Client.AppendAsync(state.request, ct)),
-                (peer.Client, request),
+                static (state, ct) =>
+                {
+                    state.peer.OnSending();
+                    return new ValueTask<AppendEntriesResponse>(state.peer.Client.AppendAsync(state.request, ct));
+                },
+                (peer, request),
                 attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)

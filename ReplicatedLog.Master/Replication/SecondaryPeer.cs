@@ -20,6 +20,7 @@ public sealed class SecondaryPeer
     private long _next = 1;
     private bool _answering;
     private bool _refusing;
+    private bool _backingOff;
     private TaskCompletionSource _kicked = NewSignal();
     private CancellationTokenSource? _attempt;
 
@@ -101,6 +102,7 @@ public sealed class SecondaryPeer
             _instanceId = response.InstanceId;
             _answering = true;
             _refusing = false;
+            _backingOff = false;
             var confirmed = Math.Min(response.AppliedIndex, lastSent);
             _next = confirmed + 1;
             Volatile.Write(ref _acked, confirmed);
@@ -108,21 +110,34 @@ public sealed class SecondaryPeer
         }
     }
 
-    /// <summary>A replication request failed (refused connection, timeout, 5xx): its acknowledgements stop counting until it answers again.</summary>
+    /// <summary>
+    /// A replication request failed (refused connection, timeout, 5xx) and replication now waits out its backoff:
+    /// the secondary's acknowledgements stop counting until it answers again.
+    /// </summary>
     public void OnSendFailed(string error)
     {
         lock (_gate)
         {
             LastError = error;
             _answering = false;
+            _backingOff = true;
             ReportToBarrier();
+        }
+    }
+
+    /// <summary>A replication request is being sent (the first, or a retry after the backoff).</summary>
+    public void OnSending()
+    {
+        lock (_gate)
+        {
+            _backingOff = false;
         }
     }
 
     /// <summary>
     /// A heartbeat was answered. A new instance id means the secondary restarted: what it acknowledged before is
-    /// gone, so replication rewinds to what it holds now. An answer after failed sends, misses or a refusal wakes
-    /// replication at once instead of letting it wait out its backoff. Returns whether replication was rewound.
+    /// gone, so replication rewinds to what it holds now. An answer while replication waits out a backoff after a
+    /// failed send, or after a refusal, starts replication again at once. Returns whether replication was rewound.
     /// </summary>
     public bool OnHeartbeatAnswered(HeartbeatResponse response, DateTimeOffset at)
     {
@@ -142,7 +157,8 @@ public sealed class SecondaryPeer
                 Volatile.Write(ref _acked, holds);
             }
 
-            wake = rewound || !_answering || _refusing;
+            // Only a backoff is cut short: a request already under way is left to finish.
+            wake = rewound || _backingOff || _refusing;
             _answering = true;
             _refusing = false;
             before = _health.Answered();

@@ -67,6 +67,20 @@ public sealed class SecondaryPeerTests
     }
 
     [Fact]
+    public void AHeartbeatAnsweredWhileARetryIsUnderWayLetsItFinish()
+    {
+        Answer(applied: 5);
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 5), _time.GetUtcNow());
+        _peer.TakeKick();
+        _peer.OnSendFailed("injected drop");
+        _peer.OnSending(); // the backoff ran out: the retry is on the wire
+
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 5), _time.GetUtcNow());
+
+        Assert.False(_peer.WhenKicked.IsCompleted, "a request under way was abandoned to start over");
+    }
+
+    [Fact]
     public void AHeartbeatOfAHealthySecondaryThatSendsFineDoesNotInterruptReplication()
     {
         Answer(applied: 5);
