@@ -5,7 +5,7 @@ using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Master.Transport;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.ServiceDefaults.Discovery;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.ServiceDefaults.Security;
 
 namespace ReplicatedLog.Master;

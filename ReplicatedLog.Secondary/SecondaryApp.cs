@@ -5,7 +5,7 @@ using ReplicatedLog.Secondary.Health;
 using ReplicatedLog.Secondary.Registration;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Secondary;
 

@@ -16,7 +16,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using ReplicatedLog.ServiceDefaults.Apis;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.ServiceDefaults.Health;
 using ReplicatedLog.ServiceDefaults.Hosting;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.ServiceDefaults.Hosting;
 
 namespace ReplicatedLog.Master.Apis;

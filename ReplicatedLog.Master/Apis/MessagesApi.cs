@@ -7,7 +7,7 @@ using Microsoft.OpenApi;
 using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.ServiceDefaults.Apis;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Master.Apis;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Master.Health;
 

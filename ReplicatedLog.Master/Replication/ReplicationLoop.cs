@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.ServiceDefaults.Resilience;
 
 namespace ReplicatedLog.Master.Replication;
@@ -80,13 +80,7 @@ public sealed partial class ReplicationLoop(
             return;
         }
 
-        var entries = new LogEntryDto[batch.Count];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            entries[i] = new LogEntryDto(batch[i].Index, batch[i].Message);
-        }
-
-        var request = new AppendEntriesRequest(log.LogId, entries);
+        var request = new AppendEntriesRequest(log.LogId, batch);
         var attempt = peer.BeginAttempt(stopping);
         var started = Stopwatch.GetTimestamp();
         AppendEntriesResponse response;
@@ -103,7 +97,7 @@ public sealed partial class ReplicationLoop(
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            LogInterrupted(logger, peer.Name, from, from + entries.Length - 1);
+            LogInterrupted(logger, peer.Name, from, from + batch.Count - 1);
             return;
         }
         catch (LogRefusedException ex)
@@ -121,9 +115,9 @@ public sealed partial class ReplicationLoop(
         }
 
         var acked = peer.AckedIndex;
-        var last = from + entries.Length - 1;
+        var last = from + batch.Count - 1;
         peer.OnAppendAnswered(response, last);
-        LogBatchSent(logger, peer.Name, from, last, entries.Length, response.AppliedIndex,
+        LogBatchSent(logger, peer.Name, from, last, batch.Count, response.AppliedIndex,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (response.AppliedIndex < from - 1 || response.AppliedIndex < acked)
         {

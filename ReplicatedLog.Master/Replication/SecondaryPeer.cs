@@ -1,5 +1,5 @@
 using ReplicatedLog.Master.Health;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Master.Replication;
 

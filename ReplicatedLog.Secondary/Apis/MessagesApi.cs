@@ -1,3 +1,4 @@
+using ReplicatedLog.Core.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicatedLog.ServiceDefaults.Apis;
 

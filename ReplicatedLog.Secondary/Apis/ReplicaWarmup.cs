@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults.Apis;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.ServiceDefaults.Hosting;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.ServiceDefaults.Security;
 
 namespace ReplicatedLog.Secondary.Apis;
@@ -32,7 +32,7 @@ public sealed partial class ReplicaWarmup(
                 "{\"logId\": \"warm-up\", \"entries\": [{\"index\": 1, \"message\": \"warm-up\"}]}"u8,
                 WireJsonContext.Default.AppendEntriesRequest)!;
             var log = new ReplicaLog(maxHeldBack: 1);
-            var outcome = log.Apply(batch.LogId, batch.Entries.Select(e => new LogEntry(e.Index, e.Message)));
+            var outcome = log.Apply(batch.LogId, batch.Entries);
             var http = new DefaultHttpContext { RequestServices = services };
             http.Response.Body = Stream.Null;
             await TypedResults.Ok(new AppendEntriesResponse(log.InstanceId, log.LogId, outcome.AppliedIndex, outcome.HeldBack))

@@ -4,8 +4,8 @@ using ReplicatedLog.Secondary.Health;
 using ReplicatedLog.Secondary.Registration;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults.Apis;
-using ReplicatedLog.ServiceDefaults.Contracts;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.ServiceDefaults.Security;
 
 namespace ReplicatedLog.Secondary.Apis;
@@ -57,7 +57,7 @@ public static partial class ReplicationApi
             await Task.Delay(faults.Delay, time, http.RequestAborted);
         }
 
-        var outcome = log.Apply(request.LogId, request.Entries.Select(e => new LogEntry(e.Index, e.Message)));
+        var outcome = log.Apply(request.LogId, request.Entries);
         if (outcome.LogIdMismatch)
         {
             watch.Refused(request.LogId);

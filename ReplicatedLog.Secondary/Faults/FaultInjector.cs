@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Secondary.Faults;
 

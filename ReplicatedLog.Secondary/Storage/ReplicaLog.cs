@@ -1,4 +1,4 @@
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Secondary.Storage;
 

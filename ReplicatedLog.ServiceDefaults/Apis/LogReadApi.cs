@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using ReplicatedLog.ServiceDefaults.Contracts;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.ServiceDefaults.Apis;
 
@@ -44,8 +44,7 @@ public static class LogReadApi
             return Problems.BadRequest($"'limit' must be a whole number from 1 to {MaxPageSize}; got '{limit}'.");
         }
 
-        var entries = log.Read(start, (int)count).Select(e => new LogEntryDto(e.Index, e.Message)).ToList();
-        return TypedResults.Ok(new LogPage(log.LogId, log.LastIndex, entries));
+        return TypedResults.Ok(new LogPage(log.LogId, log.LastIndex, log.Read(start, (int)count)));
     }
 
     private static bool TryParse(string? text, long fallback, long min, long max, out long value)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Cluster;

@@ -1,5 +1,5 @@
 using ReplicatedLog.AppHost.Hosting;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Processes;

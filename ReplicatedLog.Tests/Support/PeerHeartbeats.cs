@@ -1,5 +1,5 @@
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Tests.Support;
 

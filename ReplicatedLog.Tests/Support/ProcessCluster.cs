@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ReplicatedLog.AppHost.Hosting;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Tests.Support;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ReplicatedLog.Master;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Secondary;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Unit;

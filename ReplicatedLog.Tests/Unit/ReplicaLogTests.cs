@@ -1,5 +1,5 @@
 using ReplicatedLog.Secondary.Storage;
-using ReplicatedLog.ServiceDefaults.Log;
+using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Tests.Unit;
 

@@ -1,6 +1,6 @@
 using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Tests.Unit;
 

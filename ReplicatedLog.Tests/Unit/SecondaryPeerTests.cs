@@ -1,5 +1,5 @@
 using ReplicatedLog.Master.Replication;
-using ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Unit;

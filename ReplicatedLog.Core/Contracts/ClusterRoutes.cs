@@ -1,4 +1,4 @@
-namespace ReplicatedLog.ServiceDefaults.Apis;
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>
 /// The routes nodes call on each other, written once for the side that serves them and the side that calls them.

@@ -1,4 +1,4 @@
-namespace ReplicatedLog.ServiceDefaults.Log;
+namespace ReplicatedLog.Core.Log;
 
 /// <summary>What every node serves to readers: the entries it holds, in index order, and nothing beyond them.</summary>
 public interface IReadableLog

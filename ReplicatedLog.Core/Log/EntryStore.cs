@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ReplicatedLog.ServiceDefaults.Log;
+namespace ReplicatedLog.Core.Log;
 
 /// <summary>
 /// An append-only, in-memory sequence of entries with contiguous indexes from 1. Thread-safe: appends are

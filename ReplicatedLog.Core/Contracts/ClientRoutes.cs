@@ -1,4 +1,4 @@
-namespace ReplicatedLog.ServiceDefaults.Apis;
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>Where clients append: the master takes appends there, a secondary refuses them there (405).</summary>
 public static class ClientRoutes

@@ -1,4 +1,4 @@
-namespace ReplicatedLog.ServiceDefaults.Contracts;
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>
 /// The answer to <c>POST /messages</c> on the master.

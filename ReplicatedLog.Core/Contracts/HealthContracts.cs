@@ -1,4 +1,4 @@
-namespace ReplicatedLog.ServiceDefaults.Contracts;
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>How the master sees one secondary, from its heartbeats.</summary>
 public enum SecondaryStatus

@@ -1,7 +1,9 @@
-namespace ReplicatedLog.ServiceDefaults.Contracts;
+using ReplicatedLog.Core.Log;
+
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>Master to secondary: entries of log <paramref name="LogId"/> in index order.</summary>
-public sealed record AppendEntriesRequest(string LogId, IReadOnlyList<LogEntryDto> Entries);
+public sealed record AppendEntriesRequest(string LogId, IReadOnlyList<LogEntry> Entries);
 
 /// <summary>
 /// Secondary to master: a cumulative acknowledgement. <paramref name="AppliedIndex"/> is the highest index the

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ReplicatedLog.ServiceDefaults.Contracts;
+namespace ReplicatedLog.Core.Contracts;
 
 /// <summary>Source-generated JSON for the wire contracts: the replication hot path pays no reflection.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
