@@ -6,6 +6,7 @@ using ReplicatedLog.Master.Transport;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.Core.Log;
+using ReplicatedLog.Core.Storage;
 using ReplicatedLog.ServiceDefaults.Security;
 
 namespace ReplicatedLog.Master;
@@ -42,7 +43,8 @@ public static class MasterApp
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuorumOptions>().BindConfiguration(QuorumOptions.SectionName);
 
-        services.AddSingleton<MasterLog>();
+        services.AddSingleton<ILogStore>(_ => new InMemoryLogStore());
+        services.AddSingleton(sp => new MasterLog(sp.GetRequiredService<AcknowledgementBarrier>(), sp.GetRequiredService<ILogStore>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
         services.AddSingleton<AcknowledgementBarrier>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler

@@ -6,6 +6,7 @@ using ReplicatedLog.Secondary.Registration;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.Core.Log;
+using ReplicatedLog.Core.Storage;
 
 namespace ReplicatedLog.Secondary;
 
@@ -39,7 +40,9 @@ public static class SecondaryApp
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(sp => new ReplicaLog(sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.MaxHeldBack));
+        services.AddSingleton<ILogStore>(_ => new InMemoryLogStore());
+        services.AddSingleton(sp => new ReplicaLog(
+            sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.MaxHeldBack, sp.GetRequiredService<ILogStore>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<ReplicaLog>());
         services.AddSingleton(sp => new FaultInjector(
             sp.GetRequiredService<IOptions<FaultOptions>>().Value,

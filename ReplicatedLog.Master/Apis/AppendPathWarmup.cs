@@ -56,8 +56,8 @@ public sealed partial class AppendPathWarmup(
         http.Response.Body = Stream.Null;
         var (request, _) = await AppendRequestReader.ReadAsync(http.Request, 1024, WriteConcern.All, cancellationToken).ConfigureAwait(false);
 
-        var log = new MasterLog();
         var barrier = new AcknowledgementBarrier();
+        var log = new MasterLog(barrier);
         var (index, _) = log.Append(request!.Message, request.Id);
         var acks = await barrier.WaitAsync(index, 1, cancellationToken).ConfigureAwait(false);
         var peer = new SecondaryPeer("warm-up", new ScratchSecondary(), barrier, unhealthyAfterMisses: 1);

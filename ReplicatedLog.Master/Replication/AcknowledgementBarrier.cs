@@ -1,8 +1,9 @@
 namespace ReplicatedLog.Master.Replication;
 
 /// <summary>
-/// Releases appends once enough nodes hold them. Fed cumulative acknowledgements (the highest index a secondary
-/// has applied); an entry is held by the master plus every secondary whose acknowledged index is at or above it.
+/// Releases appends once enough nodes hold them. Fed cumulative acknowledgements: the highest index a secondary has
+/// applied, and, for the master as a member like the others (<see cref="Master"/>), the highest index durable on it.
+/// An entry is held by every member whose acknowledged index is at or above it.
 /// A waiter for w=1 never waits; a waiter for more waits for nothing but its own count, so one waiting client
 /// never delays another.
 /// </summary>
@@ -11,6 +12,11 @@ public sealed class AcknowledgementBarrier
     private readonly Lock _gate = new();
     private readonly Dictionary<object, long> _acked = [];
     private readonly List<Waiter> _waiters = [];
+
+    public AcknowledgementBarrier() => _acked[Master] = 0;
+
+    /// <summary>The master as a member: it holds an entry once the entry is durable on it. Fed by the master's log.</summary>
+    public object Master { get; } = new MasterMember();
 
     /// <summary>Starts counting a secondary (with nothing acknowledged yet).</summary>
     public void AddMember(object member)
@@ -133,7 +139,7 @@ public sealed class AcknowledgementBarrier
 
     private int CountHolding(long index)
     {
-        var count = 1;
+        var count = 0;
         foreach (var acked in _acked.Values)
         {
             if (acked >= index)
@@ -143,6 +149,11 @@ public sealed class AcknowledgementBarrier
         }
 
         return count;
+    }
+
+    private sealed class MasterMember
+    {
+        public override string ToString() => "master";
     }
 
     private sealed record Waiter(long Index, int Required, TaskCompletionSource<int> Done);

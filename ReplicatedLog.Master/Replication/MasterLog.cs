@@ -1,26 +1,45 @@
 using ReplicatedLog.Core.Log;
+using ReplicatedLog.Core.Storage;
 
 namespace ReplicatedLog.Master.Replication;
 
 /// <summary>
 /// The master's log: the only place indexes are given out. Appends are serialized, so indexes are 1, 2, 3, ...
-/// with no gaps, and an idempotency key seen before gets its original index back instead of a new entry.
+/// with no gaps, and an idempotency key seen before gets its original index back instead of a new entry. It keeps
+/// its entries, its log id and its keys in the store it is given, and tells the acknowledgement barrier what is
+/// durable on the master: the master holds an entry, for write concern, once it is durable.
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
-    private readonly EntryStore _entries = new();
-    private readonly Dictionary<string, long> _indexByKey = new(StringComparer.Ordinal);
+    private readonly ILogStore _store;
     private readonly Lock _appendGate = new();
     private TaskCompletionSource? _appended;
 
-    public MasterLog(string? logId = null) => LogId = logId ?? Guid.NewGuid().ToString("N");
+    /// <param name="barrier">Told what is durable on the master; none for a log no write waits on.</param>
+    /// <param name="store">Where the log is kept; in memory when none is given.</param>
+    /// <param name="logId">The id of a new log; a store that holds a log keeps its own.</param>
+    public MasterLog(AcknowledgementBarrier? barrier = null, ILogStore? store = null, string? logId = null)
+    {
+        _store = store ?? new InMemoryLogStore();
+        if (_store.LogId is null)
+        {
+            _store.SetLogId(logId ?? Guid.NewGuid().ToString("N"));
+        }
+
+        LogId = _store.LogId!;
+        if (barrier is not null)
+        {
+            _store.DurableIndexChanged += durable => barrier.Acknowledge(barrier.Master, durable);
+            barrier.Acknowledge(barrier.Master, _store.DurableIndex);
+        }
+    }
 
     /// <summary>Made when this log is created; secondaries holding another log's entries refuse this one.</summary>
     public string LogId { get; }
 
     string? IReadableLog.LogId => LogId;
 
-    public long LastIndex => _entries.LastIndex;
+    public long LastIndex => _store.LastIndex;
 
     /// <summary>Appends <paramref name="message"/>, or finds the entry an earlier append with the same key made.</summary>
     public (long Index, bool Duplicate) Append(string message, string? idempotencyKey)
@@ -29,18 +48,18 @@ public sealed class MasterLog : IReadableLog
         long index;
         lock (_appendGate)
         {
-            if (idempotencyKey is not null && _indexByKey.TryGetValue(idempotencyKey, out var existing))
+            if (idempotencyKey is not null && _store.IndexOfKey(idempotencyKey) is { } existing)
             {
                 return (existing, true);
             }
 
-            index = _entries.LastIndex + 1;
-            _entries.Append(new LogEntry(index, message));
+            index = _store.LastIndex + 1;
             if (idempotencyKey is not null)
             {
-                _indexByKey[idempotencyKey] = index;
+                _store.RecordKey(idempotencyKey, index);
             }
 
+            _store.Append([new LogEntry(index, message)]);
             wake = _appended;
             _appended = null;
         }
@@ -54,7 +73,7 @@ public sealed class MasterLog : IReadableLog
     {
         lock (_appendGate)
         {
-            if (_entries.LastIndex > index)
+            if (_store.LastIndex > index)
             {
                 return Task.CompletedTask;
             }
@@ -66,9 +85,9 @@ public sealed class MasterLog : IReadableLog
 
     /// <summary>A batch for replication: from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
     public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes) =>
-        _entries.Read(from, maxEntries, maxBytes);
+        _store.Read(from, maxEntries, maxBytes);
 
-    public IReadOnlyList<LogEntry> Read(long from, int limit) => _entries.Read(from, limit);
+    public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);
 
-    public IReadOnlyList<string> Messages() => _entries.Messages();
+    public IReadOnlyList<string> Messages() => _store.Messages();
 }

@@ -67,6 +67,8 @@ public static partial class ReplicationApi
         }
 
         watch.Accepted();
+        // Acknowledged only once it survives a crash (at once in memory).
+        await log.WhenDurableAsync(outcome.AppliedIndex, http.RequestAborted);
         if (outcome.Replaced > 0)
         {
             LogReplaced(logger, outcome.Replaced, outcome.AppliedIndex);

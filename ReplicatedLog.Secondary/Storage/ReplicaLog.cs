@@ -1,4 +1,5 @@
 using ReplicatedLog.Core.Log;
+using ReplicatedLog.Core.Storage;
 
 namespace ReplicatedLog.Secondary.Storage;
 
@@ -22,26 +23,18 @@ public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, 
 /// index again if a held-back entry was applied in its place). The log belongs to one log id: once it holds
 /// entries, entries of another log are refused.
 /// </summary>
-public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
+/// <param name="maxHeldBack">At most this many early entries wait for a gap to fill.</param>
+/// <param name="store">Where the applied entries and the log id are kept; in memory when none is given.</param>
+public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IReadableLog
 {
-    private readonly EntryStore _applied = new();
+    private readonly ILogStore _applied = store ?? new InMemoryLogStore();
     private readonly SortedDictionary<long, LogEntry> _heldBack = [];
     private readonly Lock _gate = new();
-    private string? _logId;
 
     /// <summary>Made once per process: the master tells a restart (an empty log again) by it.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
-    public string? LogId
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _logId;
-            }
-        }
-    }
+    public string? LogId => _applied.LogId;
 
     public long LastIndex => _applied.LastIndex;
 
@@ -74,36 +67,43 @@ public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
                 return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, 0, 0, LogIdMismatch: true);
             }
 
-            if (_logId != logId)
+            if (_applied.LogId != logId)
             {
                 // Empty so far: this log is the one we hold from now on.
-                _logId = logId;
+                _applied.SetLogId(logId);
                 _heldBack.Clear();
             }
 
+            // Entries that continue the log gather in a run, appended to the store in one go (one write, one fsync).
+            var run = new List<LogEntry>();
             var before = _applied.LastIndex;
             var duplicates = 0;
             var replaced = 0;
             foreach (var entry in entries)
             {
-                var applied = _applied.LastIndex;
-                if (entry.Index <= applied && _applied.MessageAt(entry.Index) == entry.Message)
+                var applied = _applied.LastIndex + run.Count;
+                if (entry.Index <= applied && MessageAt(entry.Index, run) == entry.Message)
                 {
                     duplicates++;
                 }
                 else if (entry.Index <= applied)
                 {
                     // Not the master's entry: drop it and what follows it, and take the master's.
+                    _applied.Append(run);
+                    run.Clear();
                     replaced += (int)(applied - entry.Index + 1);
                     before = Math.Min(before, entry.Index - 1);
                     _applied.TruncateFrom(entry.Index);
                     _heldBack.Clear();
-                    _applied.Append(entry);
+                    run.Add(entry);
                 }
                 else if (entry.Index == applied + 1)
                 {
-                    _applied.Append(entry);
-                    DrainHeldBack();
+                    run.Add(entry);
+                    for (var last = entry.Index; _heldBack.Remove(last + 1, out var next); last = next.Index)
+                    {
+                        run.Add(next);
+                    }
                 }
                 else if (_heldBack.Count < maxHeldBack || _heldBack.ContainsKey(entry.Index))
                 {
@@ -111,21 +111,21 @@ public sealed class ReplicaLog(int maxHeldBack) : IReadableLog
                 }
             }
 
+            _applied.Append(run);
             return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false, replaced);
         }
     }
+
+    /// <summary>Completes once everything up to <paramref name="index"/> survives a crash (at once in memory).</summary>
+    public Task WhenDurableAsync(long index, CancellationToken cancellationToken) =>
+        _applied.WhenDurableAsync(Math.Min(index, _applied.LastIndex), cancellationToken);
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _applied.Read(from, limit);
 
     public IReadOnlyList<string> Messages() => _applied.Messages();
 
-    private bool IsOtherLog(string logId) => _logId is not null && _logId != logId && _applied.LastIndex > 0;
+    private bool IsOtherLog(string logId) => _applied.LogId is { } held && held != logId && _applied.LastIndex > 0;
 
-    private void DrainHeldBack()
-    {
-        while (_heldBack.Remove(_applied.LastIndex + 1, out var next))
-        {
-            _applied.Append(next);
-        }
-    }
+    private string? MessageAt(long index, List<LogEntry> run) =>
+        index > _applied.LastIndex ? run[(int)(index - _applied.LastIndex - 1)].Message : _applied.MessageAt(index);
 }

@@ -7,9 +7,23 @@ public sealed class AcknowledgementBarrierTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public async Task W1IsMetByTheMasterAlone()
+    public async Task TheMasterCountsForAnEntryOnlyOnceItIsDurableOnIt()
     {
         var barrier = new AcknowledgementBarrier();
+        barrier.Acknowledge(barrier.Master, 3);
+
+        var wait = barrier.WaitAsync(5, 1, CancellationToken.None);
+        Assert.Equal(1, barrier.AcksFor(3));
+        Assert.False(wait.IsCompleted, "w=1 was met before the entry was durable on the master");
+
+        barrier.Acknowledge(barrier.Master, 5);
+        Assert.Equal(1, await wait.WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task W1IsMetByTheMasterAlone()
+    {
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         var wait = barrier.WaitAsync(1, 1, CancellationToken.None);
         Assert.True(wait.IsCompletedSuccessfully);
@@ -19,7 +33,7 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public async Task AWaitCompletesOnlyWhenEnoughSecondariesAcknowledge()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         barrier.AddMember("s2");
         var wait = barrier.WaitAsync(5, 3, CancellationToken.None);
@@ -32,7 +46,7 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public async Task SurplusAcknowledgementsAreCountedInTheAnswer()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         barrier.AddMember("s2");
         barrier.Acknowledge("s1", 3);
@@ -43,7 +57,7 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public async Task AHigherCumulativeAckCoversEveryLowerIndex()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         var waits = Enumerable.Range(1, 5).Select(i => barrier.WaitAsync(i, 2, CancellationToken.None)).ToList();
         barrier.Acknowledge("s1", 5);
@@ -53,7 +67,7 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public async Task AnAckBelowTheIndexReleasesNothing()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         var wait = barrier.WaitAsync(4, 2, CancellationToken.None);
         barrier.Acknowledge("s1", 3);
@@ -65,7 +79,7 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public async Task CancellingAWaitRemovesItWithoutTouchingOthers()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         using var cancel = new CancellationTokenSource();
         var cancelled = barrier.WaitAsync(1, 2, cancel.Token);
@@ -81,11 +95,19 @@ public sealed class AcknowledgementBarrierTests
     [Fact]
     public void ARestartedSecondaryNoLongerCountsForWhatItLost()
     {
-        var barrier = new AcknowledgementBarrier();
+        var barrier = MasterHoldingEverything();
         barrier.AddMember("s1");
         barrier.Acknowledge("s1", 10);
         Assert.Equal(2, barrier.AcksFor(10));
         barrier.Acknowledge("s1", 0);
         Assert.Equal(1, barrier.AcksFor(10));
+    }
+
+    /// <summary>A barrier whose master holds every entry, as an in-memory master does: the secondaries are what is tested.</summary>
+    private static AcknowledgementBarrier MasterHoldingEverything()
+    {
+        var barrier = new AcknowledgementBarrier();
+        barrier.Acknowledge(barrier.Master, long.MaxValue);
+        return barrier;
     }
 }

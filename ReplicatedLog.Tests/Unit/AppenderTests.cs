@@ -15,13 +15,14 @@ public sealed class AppenderTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private readonly ManualTimeProvider _time = new();
-    private readonly MasterLog _log = new();
     private readonly AcknowledgementBarrier _barrier = new();
+    private readonly MasterLog _log;
     private readonly SecondaryRegistry _registry;
     private readonly Appender _appender;
 
     public AppenderTests()
     {
+        _log = new MasterLog(_barrier);
         _registry = ScriptedRegistry.Create(_time, secondaries: 2, _barrier);
         var gate = new WriteGate(_registry, new QuorumOptions(), NullLogger<WriteGate>.Instance);
         _appender = new Appender(_log, _barrier, _registry, gate, _time, NullLogger<Appender>.Instance);

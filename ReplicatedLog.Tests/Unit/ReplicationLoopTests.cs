@@ -9,8 +9,8 @@ namespace ReplicatedLog.Tests.Unit;
 public sealed class ReplicationLoopTests : IAsyncDisposable
 {
     private readonly ManualTimeProvider _time = new();
-    private readonly MasterLog _log = new();
     private readonly AcknowledgementBarrier _barrier = new();
+    private readonly MasterLog _log;
     private readonly ScriptedSecondary _secondary;
     private readonly SecondaryPeer _peer;
     private readonly CancellationTokenSource _stop = new();
@@ -18,6 +18,7 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
 
     public ReplicationLoopTests()
     {
+        _log = new MasterLog(_barrier);
         _secondary = new ScriptedSecondary(_time);
         _peer = new SecondaryPeer("s1", _secondary, _barrier, unhealthyAfterMisses: 3);
     }

@@ -1,0 +1,154 @@
+using ReplicatedLog.Core.Log;
+using ReplicatedLog.Core.Storage;
+
+namespace ReplicatedLog.Tests.Storage;
+
+/// <summary>
+/// What every log store promises, run against each implementation (a subclass says how to open one). A store
+/// opened by <see cref="Open"/> is new and empty; subclasses that persist can reopen it to test what survives.
+/// </summary>
+public abstract class LogStoreContract : IDisposable
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly List<ILogStore> _opened = [];
+
+    /// <summary>A new, empty store.</summary>
+    protected abstract ILogStore OpenNew();
+
+    protected ILogStore Open()
+    {
+        var store = OpenNew();
+        _opened.Add(store);
+        return store;
+    }
+
+    protected static LogEntry[] Entries(long from, int count, string prefix = "m") =>
+        [.. Enumerable.Range(0, count).Select(i => new LogEntry(from + i, $"{prefix}{from + i}"))];
+
+    [Fact]
+    public void ANewStoreIsEmptyWithNoLogId()
+    {
+        var store = Open();
+        Assert.Equal((0L, 0L, 0L, (string?)null), (store.LastIndex, store.DurableIndex, store.Generation, store.LogId));
+        Assert.Empty(store.Read(1, 10));
+    }
+
+    [Fact]
+    public void AppendedEntriesAreReadBackInOrderFromAnyIndex()
+    {
+        var store = Open();
+        store.Append(Entries(1, 3));
+        store.Append(Entries(4, 2));
+
+        Assert.Equal(5, store.LastIndex);
+        Assert.Equal(Entries(1, 5), store.Read(1, 100));
+        Assert.Equal(Entries(3, 2), store.Read(3, 2));
+        Assert.Empty(store.Read(6, 10));
+        Assert.Equal(["m1", "m2", "m3", "m4", "m5"], store.Messages());
+        Assert.Equal("m4", store.MessageAt(4));
+        Assert.Null(store.MessageAt(6));
+    }
+
+    [Fact]
+    public void AnAppendThatDoesNotContinueTheLogIsRefusedAndChangesNothing()
+    {
+        var store = Open();
+        store.Append(Entries(1, 2));
+
+        Assert.Throws<InvalidOperationException>(() => store.Append(Entries(4, 1)));
+        Assert.Throws<InvalidOperationException>(() => store.Append([new LogEntry(3, "a"), new LogEntry(5, "b")]));
+
+        Assert.Equal(2, store.LastIndex);
+        Assert.Equal(Entries(1, 2), store.Read(1, 100));
+    }
+
+    [Fact]
+    public void AReadIsBoundedByCountAndBytesButAlwaysCarriesOneEntry()
+    {
+        var store = Open();
+        store.Append([new LogEntry(1, new string('a', 10)), new LogEntry(2, new string('b', 10)), new LogEntry(3, "é")]);
+
+        Assert.Equal(2, store.Read(1, 2).Count);
+        Assert.Single(store.Read(1, 100, maxBytes: 15));
+        Assert.Equal(2, store.Read(1, 100, maxBytes: 20).Count);
+        Assert.Single(store.Read(1, 100, maxBytes: 1)); // one entry always moves
+        Assert.Equal(2, store.Read(2, 100, maxBytes: 12).Count); // "é" is 2 UTF-8 bytes
+    }
+
+    [Fact]
+    public async Task WhatIsAppendedBecomesDurableAndTheStoreSaysSoInOrder()
+    {
+        var store = Open();
+        var seen = new List<long>();
+        store.DurableIndexChanged += index =>
+        {
+            lock (seen)
+            {
+                seen.Add(index);
+            }
+        };
+
+        store.Append(Entries(1, 3));
+        store.Append(Entries(4, 1));
+        await store.WhenDurableAsync(4, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(4, store.DurableIndex);
+        lock (seen)
+        {
+            Assert.Equal(4, seen[^1]);
+            Assert.Equal(seen.Order(), seen);
+        }
+    }
+
+    [Fact]
+    public void TruncatingDropsTheSuffixAndTheLogContinuesFromThere()
+    {
+        var store = Open();
+        store.Append(Entries(1, 5));
+
+        store.TruncateFrom(3);
+        store.Append(Entries(3, 1, "new"));
+
+        Assert.Equal(3, store.LastIndex);
+        Assert.Equal(["m1", "m2", "new3"], store.Messages());
+        Assert.True(store.DurableIndex <= 3);
+    }
+
+    [Fact]
+    public void IdempotencyKeysAreRememberedWithTheirIndex()
+    {
+        var store = Open();
+        store.RecordKey("order-1", 1);
+        store.Append(Entries(1, 1));
+
+        Assert.Equal(1, store.IndexOfKey("order-1"));
+        Assert.Null(store.IndexOfKey("order-2"));
+    }
+
+    [Fact]
+    public void TheLogIdIsKeptAndTheGenerationOnlyGrows()
+    {
+        var store = Open();
+        store.SetLogId("log-a");
+        store.SetGeneration(3);
+        store.SetGeneration(2);
+
+        Assert.Equal(("log-a", 3L), (store.LogId, store.Generation));
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _opened)
+        {
+            store.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The in-memory store keeps the contract (and loses everything with the process, by design).</summary>
+public sealed class InMemoryLogStoreTests : LogStoreContract
+{
+    protected override ILogStore OpenNew() => new InMemoryLogStore();
+}
