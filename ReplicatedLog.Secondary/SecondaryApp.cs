@@ -3,6 +3,7 @@ using ReplicatedLog.Secondary.Apis;
 using ReplicatedLog.Secondary.Faults;
 using ReplicatedLog.Secondary.Health;
 using ReplicatedLog.Secondary.Registration;
+using ReplicatedLog.Secondary.Replication;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.Core.Log;
@@ -44,12 +45,11 @@ public static class SecondaryApp
         services.AddSingleton(sp => new ReplicaLog(
             sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.MaxHeldBack, sp.GetRequiredService<ILogStore>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<ReplicaLog>());
-        services.AddSingleton(sp => new FaultInjector(
-            sp.GetRequiredService<IOptions<FaultOptions>>().Value,
-            sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.DelayMs,
-            sp.GetRequiredService<ILogger<FaultInjector>>()));
+        services.AddSingleton(sp => new ReplicationDelay(sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.DelayMs));
         services.AddSingleton<MasterContact>();
-        services.AddSingleton<LogIdWatch>();
+        services.AddSingleton<Replica>();
+        services.AddSingleton(sp => new FaultInjector(
+            sp.GetRequiredService<IOptions<FaultOptions>>().Value, sp.GetRequiredService<ILogger<FaultInjector>>()));
         services.AddHostedService<MasterRegistrationService>();
         services.AddHostedService<ReplicaWarmup>();
         services.AddHealthChecks().AddCheck<SecondaryHealthCheck>("replica");

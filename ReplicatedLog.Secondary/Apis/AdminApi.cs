@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicatedLog.Secondary.Faults;
+using ReplicatedLog.Secondary.Replication;
 using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.ServiceDefaults.Security;
 
@@ -9,12 +10,12 @@ namespace ReplicatedLog.Secondary.Apis;
 /// <c>GET</c>/<c>PUT /admin/delay</c>: the delay before applying, always. <c>GET</c>/<c>PUT /admin/faults</c>: the
 /// injected faults, when fault injection is enabled (404 otherwise). Bodies are JSON whatever the content type.
 /// </summary>
-public static class AdminApi
+public static partial class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").RequireClusterToken().WithTags("Admin");
-        group.MapGet("/delay", (FaultInjector faults) => TypedResults.Ok(CurrentDelay(faults)))
+        group.MapGet("/delay", (ReplicationDelay delay) => TypedResults.Ok(new DelaySettings(delay.CurrentMs)))
             .WithSummary("The delay before each batch from the master is applied and acknowledged (Replication:DelayMs).");
         group.MapPut("/delay", ChangeDelayAsync)
             .WithSummary("Changes the delay at run time; fault injection need not be on.")
@@ -32,7 +33,7 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<DelaySettings>, ProblemHttpResult>> ChangeDelayAsync(
-        HttpRequest request, FaultInjector faults, CancellationToken cancellationToken)
+        HttpRequest request, ReplicationDelay delay, ILogger<ReplicationDelay> logger, CancellationToken cancellationToken)
     {
         var (delayMs, problem) = await AdminRequestReader.ReadDelayAsync(request, cancellationToken);
         if (problem is not null)
@@ -40,15 +41,15 @@ public static class AdminApi
             return problem;
         }
 
-        faults.ChangeDelay(delayMs!.Value);
-        return TypedResults.Ok(CurrentDelay(faults));
+        ChangeDelay(delay, delayMs!.Value, logger);
+        return TypedResults.Ok(new DelaySettings(delay.CurrentMs));
     }
 
-    private static Results<Ok<FaultSettings>, ProblemHttpResult> GetFaults(FaultInjector faults) =>
-        faults.Enabled ? TypedResults.Ok(faults.Current) : FaultInjectionOff();
+    private static Results<Ok<FaultSettings>, ProblemHttpResult> GetFaults(FaultInjector faults, ReplicationDelay delay) =>
+        faults.Enabled ? TypedResults.Ok(faults.Current with { DelayMs = delay.CurrentMs }) : FaultInjectionOff();
 
     private static async Task<Results<Ok<FaultSettings>, ProblemHttpResult>> ChangeFaultsAsync(
-        HttpRequest request, FaultInjector faults, CancellationToken cancellationToken)
+        HttpRequest request, FaultInjector faults, ReplicationDelay delay, ILogger<ReplicationDelay> logger, CancellationToken cancellationToken)
     {
         if (!faults.Enabled)
         {
@@ -61,10 +62,22 @@ public static class AdminApi
             return problem;
         }
 
-        return TypedResults.Ok(faults.Change(settings!));
+        if (settings!.DelayMs is { } delayMs)
+        {
+            ChangeDelay(delay, delayMs, logger);
+        }
+
+        return TypedResults.Ok(faults.Change(settings) with { DelayMs = delay.CurrentMs });
     }
 
-    private static DelaySettings CurrentDelay(FaultInjector faults) => new((int)faults.Delay.TotalMilliseconds);
+    private static void ChangeDelay(ReplicationDelay delay, int delayMs, ILogger logger)
+    {
+        delay.Change(delayMs);
+        LogDelayChanged(logger, delayMs);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delay before applying now {DelayMs} ms")]
+    private static partial void LogDelayChanged(ILogger logger, int delayMs);
 
     /// <summary>
     /// 404, for GET and PUT alike: with fault injection off there are no faults to read or change here. (403 would

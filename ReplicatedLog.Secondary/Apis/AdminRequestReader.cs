@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicatedLog.Secondary.Faults;
+using ReplicatedLog.Secondary.Replication;
 using ReplicatedLog.ServiceDefaults.Apis;
 using ReplicatedLog.Core.Contracts;
 
@@ -82,9 +83,9 @@ internal static class AdminRequestReader
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ms) || ms is < 0 or > FaultInjector.MaxDelayMs)
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ms) || ms is < 0 or > ReplicationDelay.MaxDelayMs)
         {
-            return $"'delayMs' must be a whole number of milliseconds from 0 to {FaultInjector.MaxDelayMs}; got {JsonObjectBody.Describe(value)}.";
+            return $"'delayMs' must be a whole number of milliseconds from 0 to {ReplicationDelay.MaxDelayMs}; got {JsonObjectBody.Describe(value)}.";
         }
 
         delayMs = ms;

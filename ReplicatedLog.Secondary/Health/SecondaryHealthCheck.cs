@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ReplicatedLog.Secondary.Faults;
 using ReplicatedLog.Secondary.Registration;
-using ReplicatedLog.Secondary.Storage;
+using ReplicatedLog.Secondary.Replication;
 
 namespace ReplicatedLog.Secondary.Health;
 
@@ -9,11 +9,12 @@ namespace ReplicatedLog.Secondary.Health;
 /// A secondary's readiness: what it has applied, what it holds back, its delay and log id. Degraded while paused
 /// or while it holds entries of a log the master no longer serves (it then refuses appends).
 /// </summary>
-public sealed class SecondaryHealthCheck(ReplicaLog log, FaultInjector faults, MasterContact contact, LogIdWatch watch)
-    : IHealthCheck
+public sealed class SecondaryHealthCheck(Replica replica, FaultInjector faults, MasterContact contact) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var log = replica.Log;
+        var refusedLogId = replica.RefusedLogId;
         var data = new Dictionary<string, object>
         {
             ["role"] = "secondary",
@@ -21,13 +22,13 @@ public sealed class SecondaryHealthCheck(ReplicaLog log, FaultInjector faults, M
             ["logId"] = log.LogId ?? "",
             ["appliedIndex"] = log.LastIndex,
             ["heldBack"] = log.HeldBackCount,
-            ["delayMs"] = (int)faults.Delay.TotalMilliseconds,
+            ["delayMs"] = replica.Delay.CurrentMs,
             ["paused"] = faults.Paused,
             ["faultsEnabled"] = faults.Enabled,
             ["lastHeardFromMaster"] = contact.LastHeard,
-            ["refusedLogId"] = watch.RefusedLogId ?? "",
+            ["refusedLogId"] = refusedLogId ?? "",
         };
-        var result = (faults.Paused, watch.RefusedLogId) switch
+        var result = (faults.Paused, refusedLogId) switch
         {
             (true, _) => HealthCheckResult.Degraded("paused by fault injection", data: data),
             (_, { } refused) => HealthCheckResult.Degraded(

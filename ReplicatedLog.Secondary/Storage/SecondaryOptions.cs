@@ -8,7 +8,7 @@ public sealed class SecondaryReplicationOptions
     public const string SectionName = "Replication";
 
     /// <summary>An artificial delay before each batch from the master is applied and acknowledged.</summary>
-    [Range(0, 3_600_000)]
+    [Range(0, Replication.ReplicationDelay.MaxDelayMs)]
     public int DelayMs { get; set; }
 
     /// <summary>At most this many early entries wait for a gap to fill; more are dropped (the master resends them).</summary>

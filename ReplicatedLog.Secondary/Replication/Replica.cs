@@ -1,0 +1,93 @@
+using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Secondary.Registration;
+using ReplicatedLog.Secondary.Storage;
+
+namespace ReplicatedLog.Secondary.Replication;
+
+/// <summary>How a batch from the master ended: applied (and durable), or refused because it is another log.</summary>
+public sealed record ReplicaAppendResult(ApplyOutcome Outcome, AppendEntriesResponse? Response, string? Refusal);
+
+/// <summary>
+/// The secondary's side of replication: its log (with the hold-back buffer), what it last heard from the master,
+/// the log id it refused, and the artificial delay. The HTTP handlers parse, call it and answer; fault injection
+/// wraps those routes from outside and is unknown here.
+/// </summary>
+public sealed partial class Replica(
+    ReplicaLog log,
+    ReplicationDelay delay,
+    MasterContact contact,
+    TimeProvider time,
+    ILogger<Replica> logger)
+{
+    private string? _refusedLogId;
+
+    public ReplicaLog Log => log;
+
+    public ReplicationDelay Delay => delay;
+
+    /// <summary>The last log id this secondary refused, while it goes on refusing it; null once it accepts one.</summary>
+    public string? RefusedLogId => Volatile.Read(ref _refusedLogId);
+
+    /// <summary>
+    /// Applies a batch from the master after the artificial delay, and answers once what it applied is durable.
+    /// Entries of another log than the one held are refused, and nothing is applied.
+    /// </summary>
+    public async Task<ReplicaAppendResult> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken)
+    {
+        contact.Heard();
+        if (delay.Current > TimeSpan.Zero)
+        {
+            await Task.Delay(delay.Current, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = log.Apply(request.LogId, request.Entries);
+        if (outcome.LogIdMismatch)
+        {
+            Volatile.Write(ref _refusedLogId, request.LogId);
+            LogRefused(logger, request.LogId, log.LogId);
+            return new ReplicaAppendResult(outcome, null,
+                $"This secondary holds entries of log {log.LogId}; it refuses entries of log {request.LogId}. Start it empty to join this log.");
+        }
+
+        Volatile.Write(ref _refusedLogId, null);
+        // Acknowledged only once it survives a crash (at once in memory).
+        await log.WhenDurableAsync(outcome.AppliedIndex, cancellationToken).ConfigureAwait(false);
+        if (outcome.Replaced > 0)
+        {
+            LogReplaced(logger, outcome.Replaced, outcome.AppliedIndex);
+        }
+
+        if (request.Entries.Count > 0)
+        {
+            LogApplied(logger, request.Entries[0].Index, request.Entries[^1].Index, outcome.Applied, outcome.Duplicates,
+                outcome.AppliedIndex, outcome.HeldBack);
+        }
+
+        return new ReplicaAppendResult(outcome,
+            new AppendEntriesResponse(log.InstanceId, log.LogId, outcome.AppliedIndex, outcome.HeldBack), null);
+    }
+
+    /// <summary>The master's heartbeat: who this secondary is, what it holds, how slow it is, whether it refuses the master's log.</summary>
+    public HeartbeatResponse Heartbeat(HeartbeatRequest request)
+    {
+        contact.Heard();
+        var mismatch = !string.IsNullOrEmpty(request.LogId) && log.Conflicts(request.LogId);
+        if (mismatch)
+        {
+            Volatile.Write(ref _refusedLogId, request.LogId);
+        }
+
+        return new HeartbeatResponse(log.InstanceId, log.LogId, log.LastIndex, log.HeldBackCount, delay.CurrentMs, mismatch);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Received {First}..{Last}: {Applied} applied, {Duplicates} duplicates ignored; applied up to {AppliedIndex}, {HeldBack} held back")]
+    private static partial void LogApplied(ILogger logger, long first, long last, int applied, int duplicates, long appliedIndex, int heldBack);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Replaced {Replaced} applied entries that were not the master's (held back from another sender); applied up to {AppliedIndex}")]
+    private static partial void LogReplaced(ILogger logger, int replaced, long appliedIndex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused entries of log {TheirLogId}: this secondary holds log {OurLogId}")]
+    private static partial void LogRefused(ILogger logger, string theirLogId, string? ourLogId);
+}
