@@ -26,6 +26,23 @@ public sealed class AppHostSettings
     [Range(1, 600_000)]
     public int HealthTimeoutMs { get; set; } = 60_000;
 
+    /// <summary>
+    /// Where the nodes keep their logs, one directory per resource (<c>Storage__Path</c>). Default: a directory per
+    /// base port under the user's local data folder (<c>~/.local/share/ReplicatedLog/8000</c> on Linux).
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Start from empty logs: the data directory is wiped before anything starts (<c>--fresh</c>).</summary>
+    public bool Fresh { get; set; }
+
+    /// <summary><see cref="DataDirectory"/>, or its default for this base port.</summary>
+    public string DataRoot => Path.GetFullPath(DataDirectory ?? Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+        "ReplicatedLog", BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The directory a resource keeps its log in.</summary>
+    public string DataDirectoryOf(string resource) => Path.Combine(DataRoot, resource);
+
     /// <summary>The secondaries' names: <c>secondary-1</c> to <c>secondary-N</c>.</summary>
     public IEnumerable<string> SecondaryNames => Enumerable.Range(1, Secondaries).Select(k => $"secondary-{k}");
 

@@ -15,6 +15,7 @@ internal static class CommandLine
         ["--secondaries"] = new("N", (name, value) => (Setting(nameof(AppHostSettings.Secondaries)), WholeNumber(name, value))),
         ["--base-port"] = new("P", (name, value) => (Setting(nameof(AppHostSettings.BasePort)), WholeNumber(name, value))),
         ["--delay"] = new("NAME=MS", Delay),
+        ["--fresh"] = new(null, (_, _) => (Setting(nameof(AppHostSettings.Fresh)), "true")),
     };
 
     /// <summary>
@@ -31,11 +32,15 @@ internal static class CommandLine
             if (known is null && !(name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal)))
             {
                 throw new ArgumentException(
-                    $"Unknown argument '{args[i]}'. The AppHost takes {string.Join(", ", Switches.Select(s => $"{s.Key} {s.Value.Value}"))}, " +
+                    $"Unknown argument '{args[i]}'. The AppHost takes {string.Join(", ", Switches.Select(s => $"{s.Key} {s.Value.Value}".TrimEnd()))}, " +
                     "and configuration keys as --Section:Key=value (e.g. --AppHost:GracePeriodMs=3000).");
             }
 
-            if (value is null)
+            if (known is { Value: null })
+            {
+                value = value is null ? "" : throw new ArgumentException($"{name} takes no value; got '{args[i]}'.");
+            }
+            else if (value is null)
             {
                 value = ++i < args.Length ? args[i] : throw new ArgumentException($"{name} needs a value.");
             }
@@ -60,6 +65,9 @@ internal static class CommandLine
     private static bool IsWholeNumber(string value) =>
         int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
-    /// <summary>A short switch: its value as the usage shows it, and how a value becomes a configuration setting.</summary>
-    private sealed record Switch(string Value, Func<string, string, (string Key, string Value)> Expand);
+    /// <summary>
+    /// A short switch: its value as the usage shows it (null for a flag, which takes none), and how a value becomes a
+    /// configuration setting.
+    /// </summary>
+    private sealed record Switch(string? Value, Func<string, string, (string Key, string Value)> Expand);
 }

@@ -14,8 +14,10 @@ public sealed class AppHostProcessTests
     public async Task StartedWithDotnetRunAndStoppedWithCtrlCItStopsEveryChildCleanlyAndLeavesNone()
     {
         var port = FreePort.Block(3);
+        using var data = new TempDirectory("apphost");
         using var appHost = ChildProcess.StartInOwnGroup("dotnet",
-            ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}"], RepositoryRoot());
+            ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}"],
+            RepositoryRoot());
         var children = await appHost.WaitForResourceTableAsync(Resources);
         Assert.All(children, child =>
         {
@@ -40,7 +42,8 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task KilledWithSigkillItsChildrenAreGoneWithinSeconds()
     {
-        var (appHost, children) = await StartBuiltAppHostAsync();
+        using var data = new TempDirectory("apphost");
+        var (appHost, children) = await StartBuiltAppHostAsync(data);
         using var _ = appHost;
 
         appHost.Signal(Signals.SIGKILL); // the AppHost alone: it gets no chance to stop anything
@@ -84,7 +87,8 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task AChildThatExitsOnItsOwnIsReportedTheOthersKeepRunningAndTheStopAfterIsNotCalledClean()
     {
-        var (appHost, children) = await StartBuiltAppHostAsync();
+        using var data = new TempDirectory("apphost");
+        var (appHost, children) = await StartBuiltAppHostAsync(data);
         using var _ = appHost;
 
         Signals.Send(children["secondary-2"], Signals.SIGKILL);
@@ -106,7 +110,8 @@ public sealed class AppHostProcessTests
     [Fact]
     public async Task ASecondaryStartedByHandWithThePrintedTokenJoinsTheAppHostsClusterAndCatchesUp()
     {
-        var (appHost, _) = await StartBuiltAppHostAsync();
+        using var data = new TempDirectory("apphost");
+        var (appHost, _) = await StartBuiltAppHostAsync(data);
         using var _ = appHost;
         const string prefix = "Cluster token for this run (a node you start by hand needs it as Cluster__Token): ";
         var token = appHost.Output.Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
@@ -151,11 +156,12 @@ public sealed class AppHostProcessTests
     }
 
     /// <summary>The AppHost from its build output (as a user's second run would), once its table is printed.</summary>
-    private static async Task<(ChildProcess AppHost, Dictionary<string, int> Children)> StartBuiltAppHostAsync()
+    private static async Task<(ChildProcess AppHost, Dictionary<string, int> Children)> StartBuiltAppHostAsync(TempDirectory data)
     {
         var port = FreePort.Block(3);
         var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
-        var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+        var appHost = ChildProcess.StartInOwnGroup("dotnet",
+            [appHostDll, "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}"], AppContext.BaseDirectory);
         try
         {
             return (appHost, await appHost.WaitForResourceTableAsync(Resources));

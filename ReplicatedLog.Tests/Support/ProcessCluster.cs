@@ -11,14 +11,27 @@ namespace ReplicatedLog.Tests.Support;
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
-    private ProcessCluster(ClusterHost host) => Host = host;
+    private readonly TempDirectory _data;
+
+    private ProcessCluster(ClusterHost host, TempDirectory data)
+    {
+        Host = host;
+        _data = data;
+    }
 
     public ClusterHost Host { get; }
+
+    /// <summary>Where the nodes keep their logs (a directory per resource), removed on dispose.</summary>
+    public string DataDirectory => _data.Path;
 
     public static ProcessCluster Create(int secondaries = 2, Action<ClusterHostBuilder>? configure = null)
     {
         var basePort = FreePort.Block(secondaries + 1);
-        var args = new List<string> { "--secondaries", $"{secondaries}", "--base-port", $"{basePort}", "--AppHost:GracePeriodMs=3000" };
+        var data = new TempDirectory("cluster");
+        var args = new List<string>
+        {
+            "--secondaries", $"{secondaries}", "--base-port", $"{basePort}", "--AppHost:GracePeriodMs=3000", $"--AppHost:DataDirectory={data.Path}",
+        };
         for (var k = 1; k <= secondaries; k++)
         {
             args.AddRange(["--delay", $"secondary-{k}=0"]);
@@ -30,7 +43,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             .WithEnvironment("Replication__Retry__BaseDelayMs", 20)
             .WithEnvironment("Replication__Retry__MaxDelayMs", 300);
         configure?.Invoke(builder);
-        return new ProcessCluster(builder.Build());
+        return new ProcessCluster(builder.Build(), data);
     }
 
     /// <summary>A client for a resource, by name, whose every call is bounded (20 s).</summary>
@@ -72,5 +85,9 @@ public sealed class ProcessCluster : IAsyncDisposable
         Eventually.TrueAsync($"{name} to write '{text}'", () => Host[name].Output.Any(l => l.Contains(text, StringComparison.Ordinal)),
             describe: () => string.Join(Environment.NewLine, Host[name].Output.TakeLast(10)));
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        _data.Dispose();
+    }
 }

@@ -19,6 +19,20 @@ public sealed class AppHostArgumentsTests
     }
 
     [Fact]
+    public void EachResourceKeepsItsLogInADirectoryOfItsOwnAndFreshIsAFlag()
+    {
+        var builder = ReplicatedLog.AppHost.Program.Topology(
+            ClusterHostBuilder.Create(["--fresh", "--AppHost:DataDirectory=/tmp/rl-data", "--secondaries", "2"]));
+
+        Assert.True(builder.Settings.Fresh);
+        Assert.Equal(["/tmp/rl-data/master", "/tmp/rl-data/secondary-1", "/tmp/rl-data/secondary-2"],
+            new[] { "master", "secondary-1", "secondary-2" }.Select(r => builder[r].Environment["Storage__Path"]));
+        Assert.False(ClusterHostBuilder.Create(["--base-port", "9100"]).Settings.Fresh);
+        Assert.EndsWith("/ReplicatedLog/9100", ClusterHostBuilder.Create(["--base-port", "9100"]).Settings.DataRoot, StringComparison.Ordinal);
+        Assert.Equal("--fresh takes no value; got '--fresh=yes'.", ErrorOf("--fresh=yes"));
+    }
+
+    [Fact]
     public void ADefaultDelayForASecondaryTheRunDoesNotHaveIsNoError() =>
         Assert.Equal(1, ClusterHostBuilder.Create(["--secondaries", "1"]).Settings.Secondaries); // appsettings.json delays secondary-2
 
