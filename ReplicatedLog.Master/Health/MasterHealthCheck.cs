@@ -19,6 +19,8 @@ public sealed class MasterHealthCheck(MasterLog log, SecondaryRegistry registry,
             ["role"] = "master",
             ["logId"] = log.LogId,
             ["lastIndex"] = last,
+            ["durableIndex"] = log.DurableIndex,
+            ["generation"] = log.Generation,
             ["readOnly"] = !writable,
             ["quorum"] = new
             {

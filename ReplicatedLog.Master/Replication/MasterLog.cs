@@ -7,7 +7,9 @@ namespace ReplicatedLog.Master.Replication;
 /// The master's log: the only place indexes are given out. Appends are serialized, so indexes are 1, 2, 3, ...
 /// with no gaps, and an idempotency key seen before gets its original index back instead of a new entry. It keeps
 /// its entries, its log id and its keys in the store it is given, and tells the acknowledgement barrier what is
-/// durable on the master: the master holds an entry, for write concern, once it is durable.
+/// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships only
+/// durable entries, so no secondary ever holds an entry that a crash of the master could take back; each start of
+/// the master is a new generation of the log.
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
@@ -27,12 +29,20 @@ public sealed class MasterLog : IReadableLog
         }
 
         LogId = _store.LogId!;
+        _store.SetGeneration(_store.Generation + 1);
+        _store.DurableIndexChanged += OnDurable;
         if (barrier is not null)
         {
             _store.DurableIndexChanged += durable => barrier.Acknowledge(barrier.Master, durable);
             barrier.Acknowledge(barrier.Master, _store.DurableIndex);
         }
     }
+
+    /// <summary>This run of the master: one more than the run before it on the same store.</summary>
+    public long Generation => _store.Generation;
+
+    /// <summary>The highest index that survives a crash of the master: replication ships up to here.</summary>
+    public long DurableIndex => _store.DurableIndex;
 
     /// <summary>Made when this log is created; secondaries holding another log's entries refuse this one.</summary>
     public string LogId { get; }
@@ -44,7 +54,6 @@ public sealed class MasterLog : IReadableLog
     /// <summary>Appends <paramref name="message"/>, or finds the entry an earlier append with the same key made.</summary>
     public (long Index, bool Duplicate) Append(string message, string? idempotencyKey)
     {
-        TaskCompletionSource? wake;
         long index;
         lock (_appendGate)
         {
@@ -60,20 +69,17 @@ public sealed class MasterLog : IReadableLog
             }
 
             _store.Append([new LogEntry(index, message)]);
-            wake = _appended;
-            _appended = null;
         }
 
-        wake?.TrySetResult();
         return (index, false);
     }
 
-    /// <summary>Completes once the log holds an entry after <paramref name="index"/>.</summary>
+    /// <summary>Completes once the log holds a durable entry after <paramref name="index"/>: one replication may ship.</summary>
     public Task WhenAppendedAfter(long index)
     {
         lock (_appendGate)
         {
-            if (_store.LastIndex > index)
+            if (_store.DurableIndex > index)
             {
                 return Task.CompletedTask;
             }
@@ -83,11 +89,26 @@ public sealed class MasterLog : IReadableLog
         }
     }
 
-    /// <summary>A batch for replication: from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
-    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes) =>
-        _store.Read(from, maxEntries, maxBytes);
+    /// <summary>A batch for replication: durable entries from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
+    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes)
+    {
+        var durable = _store.DurableIndex;
+        return from > durable ? [] : _store.Read(from, (int)Math.Min(maxEntries, durable - from + 1), maxBytes);
+    }
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);
 
     public IReadOnlyList<string> Messages() => _store.Messages();
+
+    private void OnDurable(long durable)
+    {
+        TaskCompletionSource? wake;
+        lock (_appendGate)
+        {
+            wake = _appended;
+            _appended = null;
+        }
+
+        wake?.TrySetResult();
+    }
 }

@@ -1,4 +1,6 @@
+using ReplicatedLog.Core.Storage;
 using ReplicatedLog.Master.Replication;
+using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Unit;
 
@@ -63,5 +65,45 @@ public sealed class MasterLogTests
         Assert.False(waiting.IsCompleted);
         log.Append("b", null);
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void EachStartOnTheSameStoreIsANewGenerationOfTheSameLogWithItsEntriesAndKeys()
+    {
+        var store = new InMemoryLogStore();
+        var first = new MasterLog(store: store);
+        first.Append("pay 10", "order-1");
+        var firstGeneration = first.Generation;
+
+        var second = new MasterLog(store: store);
+
+        Assert.Equal(first.LogId, second.LogId);
+        Assert.Equal((1L, 2L), (firstGeneration, second.Generation));
+        Assert.Equal(["pay 10"], second.Messages());
+        Assert.Equal((1L, true), second.Append("pay 10", "order-1"));
+    }
+
+    [Fact]
+    public async Task ReplicationShipsOnlyWhatIsDurableOnTheMasterAndW1WaitsForIt()
+    {
+        var store = new SlowDiskStore();
+        var barrier = new AcknowledgementBarrier();
+        var log = new MasterLog(barrier, store);
+        var shippable = log.WhenAppendedAfter(0);
+        log.Append("a", null);
+        log.Append("b", null);
+        var w1 = barrier.WaitAsync(2, 1, CancellationToken.None);
+
+        Assert.Empty(log.ReadBatch(1, 100, long.MaxValue));
+        Assert.False(shippable.IsCompleted);
+        Assert.False(w1.IsCompleted);
+
+        store.MakeDurable(1);
+        Assert.Equal(["a"], log.ReadBatch(1, 100, long.MaxValue).Select(e => e.Message));
+        await shippable.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(w1.IsCompleted);
+
+        store.MakeDurable(2);
+        Assert.Equal(1, await w1.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
