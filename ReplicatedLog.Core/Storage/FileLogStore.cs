@@ -79,6 +79,9 @@ public sealed class FileLogStore : ILogStore
     /// <summary>How many fsyncs of segment files group commit has made since the store opened.</summary>
     public long FsyncCount => Interlocked.Read(ref _fsyncCount);
 
+    /// <summary>How group commit fsyncs a segment file; tests replace it to make an fsync fail.</summary>
+    internal Action<Microsoft.Win32.SafeHandles.SafeFileHandle> FlushToDisk { get; set; } = RandomAccess.FlushToDisk;
+
     public string? LogId => Locked(() => _state.LogId);
 
     public long LastIndex => Volatile.Read(ref _lastIndex);
@@ -165,9 +168,9 @@ public sealed class FileLogStore : ILogStore
     {
         lock (_gate)
         {
-            if (_fault is not null)
+            if (_fault is not null || _disposed)
             {
-                return Task.FromException(_fault);
+                return Task.FromException(_fault ?? new ObjectDisposedException(nameof(FileLogStore)));
             }
 
             if (index <= _durableIndex)
@@ -297,7 +300,7 @@ public sealed class FileLogStore : ILogStore
 
         if (failed is not null)
         {
-            FailWaiters(failed);
+            Fault(failed);
             ExceptionDispatchInfo.Throw(failed);
         }
 
@@ -390,9 +393,9 @@ public sealed class FileLogStore : ILogStore
             {
                 FlushOnce();
             }
-            catch (IOException e)
+            catch (Exception e)
             {
-                FailWaiters(e);
+                Fault(e as IOException ?? new IOException("The log store's flusher failed.", e));
             }
 
             if (stopping)
@@ -434,7 +437,7 @@ public sealed class FileLogStore : ILogStore
 
         foreach (var segment in dirty)
         {
-            RandomAccess.FlushToDisk(segment.Handle);
+            FlushToDisk(segment.Handle);
             Interlocked.Increment(ref _fsyncCount);
         }
 
@@ -446,23 +449,29 @@ public sealed class FileLogStore : ILogStore
         RaiseDurableChanges();
     }
 
+    /// <summary>From now on changes throw and waiters fail with <paramref name="error"/> (the first one, if several).</summary>
+    private void Fault(IOException error)
+    {
+        lock (_gate)
+        {
+            _fault ??= error;
+        }
+
+        FailWaiters(_fault);
+    }
+
     private void FailWaiters(Exception error)
     {
         List<TaskCompletionSource> waiting;
         lock (_gate)
         {
-            if (error is IOException)
-            {
-                _fault ??= error;
-            }
-
             waiting = [.. _waiters.UnorderedItems.Select(w => w.Element)];
             _waiters.Clear();
         }
 
         foreach (var waiter in waiting)
         {
-            waiter.TrySetException(_fault ?? error);
+            waiter.TrySetException(error);
         }
     }
 
