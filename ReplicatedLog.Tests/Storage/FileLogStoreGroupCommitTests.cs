@@ -21,13 +21,7 @@ public sealed class FileLogStoreGroupCommitTests(ITestOutputHelper output) : Fil
         {
             for (var i = 0; i < AppendsEach; i++)
             {
-                LogEntry entry;
-                lock (gate)
-                {
-                    entry = new LogEntry(store.LastIndex + 1, $"a{appender}-{i}");
-                    store.Append([entry]);
-                }
-
+                var entry = AppendUnder(gate, store, $"a{appender}-{i}");
                 await store.WhenDurableAsync(entry.Index, CancellationToken.None).WaitAsync(Deadline);
                 lock (durable)
                 {

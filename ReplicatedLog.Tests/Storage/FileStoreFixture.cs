@@ -29,6 +29,17 @@ public abstract class FileStoreFixture : IDisposable
     protected static LogEntry[] Entries(long from, int count, string prefix = "m") =>
         [.. Enumerable.Range(0, count).Select(i => new LogEntry(from + i, $"{prefix}{from + i}"))];
 
+    /// <summary>Appends one entry as the owners do, its index given out under their lock; returns it.</summary>
+    protected static LogEntry AppendUnder(Lock gate, ILogStore store, string message)
+    {
+        lock (gate)
+        {
+            var entry = new LogEntry(store.LastIndex + 1, message);
+            store.Append([entry]);
+            return entry;
+        }
+    }
+
     public void Dispose()
     {
         try
