@@ -28,16 +28,13 @@ public sealed class FileLogStore : ILogStore
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private readonly List<int> _frameSizes = [];
-    private readonly PriorityQueue<TaskCompletionSource, long> _waiters = new();
-    private readonly Queue<long> _durableChanges = new();
     private readonly Thread? _flusher;
     private readonly AutoResetEvent _wake = new(false);
+    private readonly Durability _durability;
     private long _lastIndex;
-    private long _durableIndex;
     private long _truncatedFrom = long.MaxValue;
     private bool _directoryDirty;
     private long _fsyncCount;
-    private Exception? _fault;
     private bool _stopping;
     private bool _disposed;
 
@@ -47,28 +44,45 @@ public sealed class FileLogStore : ILogStore
         _directory = directory;
         _options = options;
         Directory.CreateDirectory(directory);
+        // A second store on the same directory (another process, or this one) fails here instead of interleaving writes.
         _lockFile = new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         _state = new LogState(options);
-        (_segments, Recovery) = SegmentRecovery.Recover(directory, _state);
-        if (_segments.Count == 0)
+        try
         {
-            _segments.Add(Segment.Open(directory, 0, 1));
-        }
-
-        if (options.Fsync == FsyncMode.Always)
-        {
-            // What recovery found may still be only in the operating system's cache: make it durable before saying so.
-            DirectorySync.Flush(directory);
-            foreach (var segment in _segments)
+            (_segments, Recovery) = SegmentRecovery.Recover(directory, _state);
+            if (_segments.Count == 0)
             {
-                RandomAccess.FlushToDisk(segment.Handle);
+                _segments.Add(Segment.Open(directory, 0, 1));
             }
 
+            if (options.Fsync == FsyncMode.Always)
+            {
+                // What recovery found may still be only in the operating system's cache: make it durable before saying so.
+                DirectorySync.Flush(directory);
+                foreach (var segment in _segments)
+                {
+                    RandomAccess.FlushToDisk(segment.Handle);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var segment in _segments ?? [])
+            {
+                segment.Dispose();
+            }
+
+            _lockFile.Dispose();
+            throw;
+        }
+
+        _lastIndex = _state.LastIndex;
+        _durability = new Durability(_state.LastIndex);
+        if (options.Fsync == FsyncMode.Always)
+        {
             _flusher = new Thread(FlushLoop) { IsBackground = true, Name = $"Log flusher ({directory})" };
             _flusher.Start();
         }
-
-        _lastIndex = _durableIndex = _state.LastIndex;
     }
 
     public event Action<long>? DurableIndexChanged;
@@ -86,7 +100,7 @@ public sealed class FileLogStore : ILogStore
 
     public long LastIndex => Volatile.Read(ref _lastIndex);
 
-    public long DurableIndex => Volatile.Read(ref _durableIndex);
+    public long DurableIndex => _durability.Index;
 
     public long Generation => Locked(() => _state.Generation);
 
@@ -160,35 +174,12 @@ public sealed class FileLogStore : ILogStore
             Write(RecordType.Truncation, index);
             _state.TruncateFrom(index);
             _truncatedFrom = Math.Min(_truncatedFrom, index);
-            MoveDurable(Math.Min(_durableIndex, index - 1));
+            _durability.MoveTo(Math.Min(_durability.Index, index - 1));
         });
     }
 
-    public Task WhenDurableAsync(long index, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_fault is not null || _disposed)
-            {
-                return Task.FromException(_fault ?? new ObjectDisposedException(nameof(FileLogStore)));
-            }
-
-            if (index <= _durableIndex)
-            {
-                return Task.CompletedTask;
-            }
-
-            if (index > _state.LastIndex)
-            {
-                return Task.FromException(new InvalidOperationException(
-                    $"Index {index} was never appended: the log ends at {_state.LastIndex}."));
-            }
-
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Enqueue(waiter, index);
-            return waiter.Task.WaitAsync(cancellationToken);
-        }
-    }
+    public Task WhenDurableAsync(long index, CancellationToken cancellationToken) =>
+        _durability.WhenAsync(index, LastIndex, cancellationToken);
 
     public IReadOnlyList<LogEntry> Read(long from, int maxCount, long maxBytes = long.MaxValue)
     {
@@ -249,7 +240,7 @@ public sealed class FileLogStore : ILogStore
 
         _wake.Set();
         _flusher?.Join();
-        FailWaiters(new ObjectDisposedException(nameof(FileLogStore)));
+        _durability.Fail(new ObjectDisposedException(nameof(FileLogStore)));
         foreach (var segment in _segments)
         {
             segment.Dispose();
@@ -277,9 +268,9 @@ public sealed class FileLogStore : ILogStore
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_fault is not null)
+            if (_durability.Failure is { } fault)
             {
-                throw new IOException("The log store failed earlier and takes no more changes.", _fault);
+                throw new IOException("The log store failed earlier and takes no more changes.", fault);
             }
 
             try
@@ -294,19 +285,19 @@ public sealed class FileLogStore : ILogStore
             Volatile.Write(ref _lastIndex, _state.LastIndex);
             if (_flusher is null)
             {
-                MoveDurable(_state.LastIndex);
+                _durability.MoveTo(_state.LastIndex);
             }
         }
 
         if (failed is not null)
         {
-            Fault(failed);
+            _durability.Fail(failed);
             ExceptionDispatchInfo.Throw(failed);
         }
 
         if (_flusher is null)
         {
-            RaiseDurableChanges();
+            _durability.Publish(DurableIndexChanged);
         }
         else
         {
@@ -335,49 +326,6 @@ public sealed class FileLogStore : ILogStore
         return (segment.Ordinal, segment.Append(_scratch.WrittenSpan));
     }
 
-    /// <summary>Sets the durable index and queues the news (under the lock).</summary>
-    private void MoveDurable(long durable)
-    {
-        if (durable != _durableIndex)
-        {
-            Volatile.Write(ref _durableIndex, durable);
-            _durableChanges.Enqueue(durable);
-        }
-    }
-
-    /// <summary>
-    /// Raises the queued durable indexes outside the lock and completes the waiters they satisfy. Only one thread
-    /// ever calls it (the flusher, or the owner without fsync), so the news arrives in order.
-    /// </summary>
-    private void RaiseDurableChanges()
-    {
-        var changes = new List<long>();
-        var ready = new List<TaskCompletionSource>();
-        lock (_gate)
-        {
-            while (_durableChanges.TryDequeue(out var durable))
-            {
-                changes.Add(durable);
-            }
-
-            while (_waiters.TryPeek(out var waiter, out var index) && index <= _durableIndex)
-            {
-                _waiters.Dequeue();
-                ready.Add(waiter);
-            }
-        }
-
-        foreach (var durable in changes)
-        {
-            DurableIndexChanged?.Invoke(durable);
-        }
-
-        foreach (var waiter in ready)
-        {
-            waiter.TrySetResult();
-        }
-    }
-
     private void FlushLoop()
     {
         while (true)
@@ -395,7 +343,7 @@ public sealed class FileLogStore : ILogStore
             }
             catch (Exception e)
             {
-                Fault(e as IOException ?? new IOException("The log store's flusher failed.", e));
+                _durability.Fail(e as IOException ?? new IOException("The log store's flusher failed.", e));
             }
 
             if (stopping)
@@ -416,7 +364,7 @@ public sealed class FileLogStore : ILogStore
         bool directory;
         lock (_gate)
         {
-            if (_fault is not null)
+            if (_durability.Failure is not null)
             {
                 return;
             }
@@ -443,36 +391,10 @@ public sealed class FileLogStore : ILogStore
 
         lock (_gate)
         {
-            MoveDurable(Math.Max(_durableIndex, Math.Min(written, _truncatedFrom - 1)));
+            _durability.MoveTo(Math.Max(_durability.Index, Math.Min(written, _truncatedFrom - 1)));
         }
 
-        RaiseDurableChanges();
-    }
-
-    /// <summary>From now on changes throw and waiters fail with <paramref name="error"/> (the first one, if several).</summary>
-    private void Fault(IOException error)
-    {
-        lock (_gate)
-        {
-            _fault ??= error;
-        }
-
-        FailWaiters(_fault);
-    }
-
-    private void FailWaiters(Exception error)
-    {
-        List<TaskCompletionSource> waiting;
-        lock (_gate)
-        {
-            waiting = [.. _waiters.UnorderedItems.Select(w => w.Element)];
-            _waiters.Clear();
-        }
-
-        foreach (var waiter in waiting)
-        {
-            waiter.TrySetException(error);
-        }
+        _durability.Publish(DurableIndexChanged);
     }
 
     /// <summary>Reads the entries at <paramref name="positions"/> (from <paramref name="first"/> on) into the batch; returns how many it took.</summary>
