@@ -1,0 +1,36 @@
+using ReplicatedLog.Core.Log;
+
+namespace ReplicatedLog.Core.Storage.OnDisk;
+
+/// <summary>
+/// The entries a read returns, bounded as <see cref="ILogStore.Read"/> says: at most a count, and past the first no
+/// more than a number of UTF-8 bytes.
+/// </summary>
+internal sealed class ReadBatch(int maxCount, long maxBytes)
+{
+    private readonly List<LogEntry> _entries = new(Math.Min(maxCount, 256));
+    private long _bytes;
+
+    public IReadOnlyList<LogEntry> Entries => _entries;
+
+    /// <summary>True once no further entry fits.</summary>
+    public bool Full { get; private set; }
+
+    /// <summary>How many more entries the count allows.</summary>
+    public int Room => maxCount - _entries.Count;
+
+    /// <summary>Takes the next entry if it fits; false (and <see cref="Full"/>) when it does not.</summary>
+    public bool TryAdd(LogEntry entry, int messageBytes)
+    {
+        if (Full || (_entries.Count > 0 && _bytes + messageBytes > maxBytes))
+        {
+            Full = true;
+            return false;
+        }
+
+        _entries.Add(entry);
+        _bytes += messageBytes;
+        Full = _entries.Count == maxCount;
+        return true;
+    }
+}
