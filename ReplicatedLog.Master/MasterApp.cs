@@ -4,6 +4,7 @@ using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Master.Transport;
 using ReplicatedLog.ServiceDefaults;
+using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Discovery;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
@@ -43,7 +44,7 @@ public static class MasterApp
         services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuorumOptions>().BindConfiguration(QuorumOptions.SectionName);
 
-        services.AddSingleton<ILogStore>(_ => new InMemoryLogStore());
+        services.AddLogStore();
         services.AddSingleton(sp => new MasterLog(sp.GetRequiredService<AcknowledgementBarrier>(), sp.GetRequiredService<ILogStore>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
         services.AddSingleton<AcknowledgementBarrier>();

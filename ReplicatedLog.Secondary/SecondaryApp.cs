@@ -6,6 +6,7 @@ using ReplicatedLog.Secondary.Registration;
 using ReplicatedLog.Secondary.Replication;
 using ReplicatedLog.Secondary.Storage;
 using ReplicatedLog.ServiceDefaults;
+using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
 
@@ -41,7 +42,7 @@ public static class SecondaryApp
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton<ILogStore>(_ => new InMemoryLogStore());
+        services.AddLogStore();
         services.AddSingleton(sp => new ReplicaLog(
             sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.MaxHeldBack, sp.GetRequiredService<ILogStore>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<ReplicaLog>());

@@ -1,4 +1,5 @@
 using ReplicatedLog.Core.Storage;
+using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Storage;
 

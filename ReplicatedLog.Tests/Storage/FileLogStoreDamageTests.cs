@@ -1,5 +1,4 @@
 using ReplicatedLog.Core.Storage;
-
 namespace ReplicatedLog.Tests.Storage;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using ReplicatedLog.Core.Storage;
-
 namespace ReplicatedLog.Tests.Storage;
 
 /// <summary>A truncation that lands while an fsync is under way does not let that fsync vouch for what replaced the suffix.</summary>

@@ -1,5 +1,6 @@
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
+using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Storage;
 

@@ -1,6 +1,5 @@
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
-
 namespace ReplicatedLog.Tests.Storage;
 
 /// <summary>

@@ -54,10 +54,11 @@ public sealed class ProcessCluster : IAsyncDisposable
         return client;
     }
 
-    public async Task<(int Status, AppendMessageResponse? Body)> AppendAsync(string message, object w, CancellationToken cancellationToken = default)
+    public async Task<(int Status, AppendMessageResponse? Body)> AppendAsync(
+        string message, object w, CancellationToken cancellationToken = default, string? id = null)
     {
         using var client = Client("master");
-        using var response = await client.PostAsync("messages", TestCluster.JsonContent(new { message, w }), cancellationToken);
+        using var response = await client.PostAsync("messages", TestCluster.JsonContent(new { message, w, id }), cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return ((int)response.StatusCode, response.IsSuccessStatusCode
             ? JsonSerializer.Deserialize(text, WireJsonContext.Default.AppendMessageResponse)

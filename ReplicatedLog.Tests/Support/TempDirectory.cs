@@ -3,7 +3,7 @@ namespace ReplicatedLog.Tests.Support;
 /// <summary>A fresh directory under the system's temp folder, removed (with everything in it) on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory(string purpose)
+    public TempDirectory(string purpose = "store")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"replicatedlog-{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);

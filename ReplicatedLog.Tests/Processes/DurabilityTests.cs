@@ -1,0 +1,93 @@
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Processes;
+
+/// <summary>What survives a kill -9, through the AppHost's resources, each node keeping its log in its data directory.</summary>
+public sealed class DurabilityTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task AMasterKilledWithSigkillMidStreamComesBackWithEveryAcknowledgedWriteAndTakesAppendsAgain()
+    {
+        await using var cluster = ProcessCluster.Create(secondaries: 2);
+        await cluster.Host.StartAllAsync();
+        await cluster.WaitForWritableAsync();
+        var logId = (await cluster.MasterHealthAsync()).GetProperty("logId").GetString();
+
+        // w=1, w=2 and w=3 in turn, each with an idempotency key, until the master dies under the stream.
+        var acknowledged = new List<(string Message, string Key, long Index)>();
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; ; i++)
+            {
+                try
+                {
+                    var (status, body) = await cluster.AppendAsync($"m-{i}", 1 + (i % 3), id: $"k-{i}");
+                    if (status == 201)
+                    {
+                        lock (acknowledged)
+                        {
+                            acknowledged.Add(($"m-{i}", $"k-{i}", body!.Index));
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return; // the master is gone: what was in flight is not acknowledged
+                }
+            }
+        });
+        await Eventually.TrueAsync("appends before the kill", () => { lock (acknowledged) { return acknowledged.Count >= 150; } });
+        await cluster.Host.KillAsync("master");
+        await writer.WaitAsync(Deadline);
+
+        await cluster.Host.StartAsync("master");
+        await cluster.WaitForWritableAsync();
+
+        Assert.Equal(logId, (await cluster.MasterHealthAsync()).GetProperty("logId").GetString());
+        var master = await cluster.MessagesAsync("master");
+        Assert.Equal(master.Count, master.Distinct().Count());
+        Assert.All(acknowledged, a => Assert.Equal(a.Message, master[(int)a.Index - 1]));
+        var (repeatStatus, repeat) = await cluster.AppendAsync(acknowledged[^1].Message, 1, id: acknowledged[^1].Key);
+        Assert.Equal((200, true, acknowledged[^1].Index), (repeatStatus, repeat!.Duplicate, repeat.Index));
+
+        var (afterStatus, after) = await cluster.AppendAsync("after the restart", 3);
+        Assert.Equal((201, 3), (afterStatus, after!.Acks));
+        var expected = await cluster.MessagesAsync("master");
+        foreach (var secondary in new[] { "secondary-1", "secondary-2" })
+        {
+            await Eventually.MatchAsync($"{secondary} to hold the master's log", () => cluster.MessagesAsync(secondary),
+                m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
+        }
+    }
+
+    [Fact]
+    public async Task ASecondaryKilledAndRestartedOnItsDirectoryIsSentOnlyWhatItMissed()
+    {
+        await using var cluster = ProcessCluster.Create(secondaries: 2);
+        await cluster.Host.StartAllAsync();
+        await cluster.WaitForWritableAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(201, (await cluster.AppendAsync($"before-{i}", 3)).Status);
+        }
+
+        await cluster.Host.KillAsync("secondary-1");
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(201, (await cluster.AppendAsync($"while-down-{i}", 2)).Status);
+        }
+
+        var linesBefore = cluster.Host["secondary-1"].Output.Count;
+        await cluster.Host.StartAsync("secondary-1");
+        var expected = await cluster.MessagesAsync("master");
+        await Eventually.MatchAsync("secondary-1 to catch up", () => cluster.MessagesAsync("secondary-1"),
+            m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
+
+        // What it received after the restart starts after what it kept: no entry is sent to it twice.
+        var received = cluster.Host["secondary-1"].Output.Skip(linesBefore).Where(l => l.Contains("Received ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(received);
+        Assert.Contains("Received 41..", received[0], StringComparison.Ordinal);
+    }
+}
