@@ -16,6 +16,10 @@ public enum SecondaryStatus
 /// <summary>One secondary as reported in the master's <c>/health</c>.</summary>
 /// <param name="AckedIndex">The highest index it confirmed holding (0 while it refuses this log).</param>
 /// <param name="Refusing">It holds entries of another log and refuses this one.</param>
+/// <param name="LogsMatch">
+/// Whether its log matches the master's up to what it holds, by the running checksum its heartbeats carry (null until
+/// known). A mismatch is repaired by resending the log from the first entry.
+/// </param>
 /// <param name="AcksCounted">
 /// Whether its acknowledgements count toward write concern now: not after a failed send, a missed heartbeat or a
 /// refusal, until it answers again.
@@ -30,4 +34,5 @@ public sealed record SecondaryHealthDto(
     int MissedHeartbeats,
     string? LastError,
     bool Refusing,
-    bool AcksCounted);
+    bool AcksCounted,
+    bool? LogsMatch = null);

@@ -15,14 +15,19 @@ public sealed record AppendEntriesResponse(string InstanceId, string? LogId, lon
 /// <summary>Master to secondary, every heartbeat interval.</summary>
 public sealed record HeartbeatRequest(string LogId, long MasterLastIndex);
 
-/// <summary>Secondary to master: who it is, what it holds, how slow it is told to be.</summary>
+/// <summary>
+/// Secondary to master: who it is, what it holds (<paramref name="AppliedIndex"/>: applied and durable), how slow it
+/// is told to be, and the running checksum of its log at <paramref name="AppliedIndex"/>, by which the master tells
+/// whether the two logs match.
+/// </summary>
 public sealed record HeartbeatResponse(
     string InstanceId,
     string? LogId,
     long AppliedIndex,
     int HeldBack,
     int DelayMs,
-    bool LogIdMismatch);
+    bool LogIdMismatch,
+    string? Checksum = null);
 
 /// <summary>A secondary announcing itself to the master so that it joins the cluster at run time.</summary>
 public sealed record RegisterSecondaryRequest(string Name, string Url);

@@ -61,6 +61,7 @@ public sealed partial class AppendPathWarmup(
         var (index, _) = log.Append(request!.Message, request.Id);
         var acks = await barrier.WaitAsync(index, 1, cancellationToken).ConfigureAwait(false);
         var peer = new SecondaryPeer("warm-up", new ScratchSecondary(), barrier, unhealthyAfterMisses: 1);
+        peer.OnHeartbeatAnswered(new HeartbeatResponse("warm-up", log.LogId, 0, 0, 0, false), DateTimeOffset.UtcNow);
         var options = new ReplicationOptions();
         var pipeline = ReplicationLoop.CreatePipeline(peer, options.Retry, TimeSpan.FromSeconds(1), TimeProvider.System, NullLogger.Instance);
         await new ReplicationLoop(peer, log, pipeline, options, NullLogger<ReplicationLoop>.Instance)

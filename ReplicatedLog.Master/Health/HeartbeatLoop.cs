@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Master.Health;
 
@@ -62,9 +63,16 @@ public sealed partial class HeartbeatLoop(
                 return;
             }
 
-            if (peer.OnHeartbeatAnswered(response, time.GetUtcNow()))
+            var match = LogsMatch(response);
+            var diverged = match == false && !peer.IsRepairing;
+            if (peer.OnHeartbeatAnswered(response, time.GetUtcNow(), match))
             {
-                LogRestartSeen(logger, peer.Name, response.AppliedIndex);
+                LogRestartSeen(logger, peer.Name, response.AppliedIndex, match == true);
+            }
+
+            if (diverged)
+            {
+                LogDiverged(logger, peer.Name, response.AppliedIndex);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -87,6 +95,13 @@ public sealed partial class HeartbeatLoop(
         }
     }
 
+    /// <summary>
+    /// Whether the secondary's log matches the master's up to what it holds, by the running checksum there; null when
+    /// the secondary sends none. Holding an index the master does not have is a mismatch.
+    /// </summary>
+    private bool? LogsMatch(HeartbeatResponse response) => response.Checksum is not { } theirs ? null
+        : log.ChecksumAt(response.AppliedIndex) is { } ours && LogChecksum.Format(ours) == theirs;
+
     private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stopping)
     {
         try
@@ -106,8 +121,12 @@ public sealed partial class HeartbeatLoop(
     private static partial void LogMissed(ILogger logger, string secondary, int misses, string reason);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "{Secondary} answers as a new instance holding up to {Applied}: replication goes on from there")]
-    private static partial void LogRestartSeen(ILogger logger, string secondary, long applied);
+        Message = "{Secondary} answers as a new instance holding up to {Applied} (matching this log: {Matches}): replication goes on from what it is known to hold")]
+    private static partial void LogRestartSeen(ILogger logger, string secondary, long applied, bool matches);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "{Secondary}'s log does not match this one up to {Applied} (running checksum differs): replication resends from the first entry to repair it")]
+    private static partial void LogDiverged(ILogger logger, string secondary, long applied);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Secondary} refuses this log: it holds entries of log {TheirLogId}, this is log {OurLogId}; its acknowledgements do not count until it is started empty")]

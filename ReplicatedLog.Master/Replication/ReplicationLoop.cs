@@ -65,9 +65,10 @@ public sealed partial class ReplicationLoop(
     internal async Task ReplicateOnceAsync(CancellationToken stopping)
     {
         peer.TakeKick();
-        if (peer.IsRefusing)
+        if (peer.IsRefusing || !peer.HasAnswered)
         {
-            // Sending again changes nothing; a heartbeat answered as a member of this log kicks the loop.
+            // Refusing: sending again changes nothing. Not heard from yet: its first heartbeat answer says what it
+            // holds (and kicks the loop), so a restarted master does not resend what a secondary kept.
             await peer.WhenKicked.WaitAsync(stopping).ConfigureAwait(false);
             return;
         }

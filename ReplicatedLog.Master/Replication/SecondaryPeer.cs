@@ -21,6 +21,8 @@ public sealed class SecondaryPeer
     private bool _answering;
     private bool _refusing;
     private bool _backingOff;
+    private bool? _logsMatch;
+    private bool _repairing;
     private TaskCompletionSource _kicked = NewSignal();
     private CancellationTokenSource? _attempt;
 
@@ -77,6 +79,33 @@ public sealed class SecondaryPeer
             lock (_gate)
             {
                 return _refusing;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True once the secondary has answered (a heartbeat first): until then the master does not know what it holds,
+    /// and replication waits rather than send it what it may already have.
+    /// </summary>
+    public bool HasAnswered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _instanceId is not null;
+            }
+        }
+    }
+
+    /// <summary>True while replication resends the log from the start to repair a secondary whose log did not match.</summary>
+    public bool IsRepairing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _repairing;
             }
         }
     }
@@ -139,26 +168,46 @@ public sealed class SecondaryPeer
     /// gone, so replication rewinds to what it holds now. An answer while replication waits out a backoff after a
     /// failed send, or after a refusal, starts replication again at once. Returns whether replication was rewound.
     /// </summary>
-    public bool OnHeartbeatAnswered(HeartbeatResponse response, DateTimeOffset at)
+    /// <param name="logsMatch">
+    /// Whether the secondary's log matches the master's up to what it holds (by the running checksum), or null when
+    /// unknown. A new instance whose log matches is trusted with all it holds (no resend); a log that does not match
+    /// is resent from the first entry, which repairs it (the secondary replaces what differs).
+    /// </param>
+    public bool OnHeartbeatAnswered(HeartbeatResponse response, DateTimeOffset at, bool? logsMatch = null)
     {
         SecondaryStatus before, after;
-        bool rewound, wake;
+        bool rewound, wake, repair = false;
         lock (_gate)
         {
             LastHeartbeat = at;
-            LastError = null;
+            LastError = _repairing ? LastError : null;
             ReportedDelay = TimeSpan.FromMilliseconds(Math.Max(0, response.DelayMs));
             rewound = _instanceId != response.InstanceId;
+            _logsMatch = logsMatch;
             if (rewound)
             {
                 _instanceId = response.InstanceId;
-                var holds = Math.Min(response.AppliedIndex, _acked);
+                var holds = logsMatch == true ? response.AppliedIndex : Math.Min(response.AppliedIndex, _acked);
                 _next = holds + 1;
                 Volatile.Write(ref _acked, holds);
             }
 
+            if (logsMatch == false && !_repairing)
+            {
+                LastError = $"its log does not match this one up to index {response.AppliedIndex}: resending from the first entry to repair it";
+                _repairing = true;
+                repair = true;
+                _next = 1;
+                Volatile.Write(ref _acked, 0);
+            }
+            else if (logsMatch == true && _repairing)
+            {
+                _repairing = false;
+                LastError = null;
+            }
+
             // Only a backoff is cut short: a request already under way is left to finish.
-            wake = rewound || _backingOff || _refusing;
+            wake = rewound || repair || _backingOff || _refusing;
             _answering = true;
             _refusing = false;
             before = _health.Answered();
@@ -313,7 +362,7 @@ public sealed class SecondaryPeer
         lock (_gate)
         {
             return new SecondaryHealthDto(Name, Client.Address.ToString(), _health.Status, _acked,
-                Math.Max(0, masterLastIndex - _acked), LastHeartbeat, _health.Misses, LastError, _refusing, AcksCounted: _answering);
+                Math.Max(0, masterLastIndex - _acked), LastHeartbeat, _health.Misses, LastError, _refusing, AcksCounted: _answering, LogsMatch: _logsMatch);
         }
     }
 

@@ -1,4 +1,5 @@
 using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.Secondary.Registration;
 using ReplicatedLog.Secondary.Storage;
 
@@ -77,7 +78,9 @@ public sealed partial class Replica(
             Volatile.Write(ref _refusedLogId, request.LogId);
         }
 
-        return new HeartbeatResponse(log.InstanceId, log.LogId, log.LastIndex, log.HeldBackCount, delay.CurrentMs, mismatch);
+        var (durable, checksum) = log.DurableTip();
+        return new HeartbeatResponse(log.InstanceId, log.LogId, durable, log.HeldBackCount, delay.CurrentMs, mismatch,
+            LogChecksum.Format(checksum));
     }
 
     [LoggerMessage(Level = LogLevel.Information,

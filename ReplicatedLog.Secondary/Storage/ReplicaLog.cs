@@ -28,6 +28,7 @@ public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, 
 public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IReadableLog
 {
     private readonly ILogStore _applied = store ?? new InMemoryLogStore();
+    private readonly RunningChecksums _checksums = RunningChecksums.Of(from => store?.Read(from, 10_000) ?? []);
     private readonly SortedDictionary<long, LogEntry> _heldBack = [];
     private readonly Lock _gate = new();
 
@@ -89,11 +90,12 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
                 else if (entry.Index <= applied)
                 {
                     // Not the master's entry: drop it and what follows it, and take the master's.
-                    _applied.Append(run);
+                    AppendRun(run);
                     run.Clear();
                     replaced += (int)(applied - entry.Index + 1);
                     before = Math.Min(before, entry.Index - 1);
                     _applied.TruncateFrom(entry.Index);
+                    _checksums.TruncateFrom(entry.Index);
                     _heldBack.Clear();
                     run.Add(entry);
                 }
@@ -111,7 +113,7 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
                 }
             }
 
-            _applied.Append(run);
+            AppendRun(run);
             return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false, replaced);
         }
     }
@@ -125,6 +127,28 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
     public IReadOnlyList<string> Messages() => _applied.Messages();
 
     private bool IsOtherLog(string logId) => _applied.LogId is { } held && held != logId && _applied.LastIndex > 0;
+
+    /// <summary>What survives a crash: what the master may count (at once in memory).</summary>
+    public long DurableIndex => Math.Min(_applied.DurableIndex, _applied.LastIndex);
+
+    /// <summary>The running checksum of the applied log at <paramref name="index"/>, or null past its end.</summary>
+    public ulong? ChecksumAt(long index) => _checksums.At(index);
+
+    /// <summary>What the master may count, and the log's running checksum there, taken together.</summary>
+    public (long Index, ulong Checksum) DurableTip()
+    {
+        lock (_gate)
+        {
+            var index = DurableIndex;
+            return (index, _checksums.At(index) ?? LogChecksum.Empty);
+        }
+    }
+
+    private void AppendRun(List<LogEntry> run)
+    {
+        _applied.Append(run);
+        _checksums.Append(run);
+    }
 
     private string? MessageAt(long index, List<LogEntry> run) =>
         index > _applied.LastIndex ? run[(int)(index - _applied.LastIndex - 1)].Message : _applied.MessageAt(index);

@@ -42,6 +42,7 @@ public sealed class DurabilityTests
         await cluster.Host.KillAsync("master");
         await writer.WaitAsync(Deadline);
 
+        var linesBefore = Secondaries.ToDictionary(name => name, name => cluster.Host[name].Output.Count);
         await cluster.Host.StartAsync("master");
         await cluster.WaitForWritableAsync();
 
@@ -55,12 +56,21 @@ public sealed class DurabilityTests
         var (afterStatus, after) = await cluster.AppendAsync("after the restart", 3);
         Assert.Equal((201, 3), (afterStatus, after!.Acks));
         var expected = await cluster.MessagesAsync("master");
-        foreach (var secondary in new[] { "secondary-1", "secondary-2" })
+        foreach (var secondary in Secondaries)
         {
             await Eventually.MatchAsync($"{secondary} to hold the master's log", () => cluster.MessagesAsync(secondary),
                 m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
+
+            // The restarted master found the secondary's log matching its own and sent only what it lacked.
+            var received = cluster.Host[secondary].Output.Skip(linesBefore[secondary]).Where(l => l.Contains("Received ", StringComparison.Ordinal));
+            Assert.DoesNotContain(received, l => l.Contains("Received 1..", StringComparison.Ordinal));
         }
+
+        var health = await cluster.MasterHealthAsync();
+        Assert.All(health.GetProperty("secondaries").EnumerateArray(), s => Assert.True(s.GetProperty("logsMatch").GetBoolean(), s.ToString()));
     }
+
+    private static readonly string[] Secondaries = ["secondary-1", "secondary-2"];
 
     [Fact]
     public async Task ASecondaryKilledAndRestartedOnItsDirectoryIsSentOnlyWhatItMissed()

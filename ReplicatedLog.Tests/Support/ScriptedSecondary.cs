@@ -62,6 +62,15 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
         }
     }
 
+    /// <summary>Holds 1..<paramref name="index"/> already, as a secondary that kept its log does.</summary>
+    public void Hold(long index)
+    {
+        lock (_gate)
+        {
+            _applied = index;
+        }
+    }
+
     /// <summary>Comes back empty, as a restarted secondary does.</summary>
     public void Restart()
     {

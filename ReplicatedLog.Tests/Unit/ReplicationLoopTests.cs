@@ -25,8 +25,14 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
 
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Runs the loop; a secondary not heard from yet answers its first heartbeat, as replication waits for one.</summary>
     private void Start(int maxEntries = 1000, int maxBytes = int.MaxValue)
     {
+        if (!_peer.HasAnswered)
+        {
+            MarkHealthy();
+        }
+
         var options = new ReplicationOptions { BatchMaxEntries = maxEntries, BatchMaxBytes = maxBytes };
         var pipeline = ReplicationLoop.CreatePipeline(_peer, options.Retry, HeartbeatInterval, _time, NullLogger.Instance);
         var loop = new ReplicationLoop(_peer, _log, pipeline, options, NullLogger<ReplicationLoop>.Instance);
@@ -43,6 +49,30 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
         Assert.True(calls[1].At > calls[0].At, "the first retry did not wait for the backoff");
         Assert.True(calls[2].At > calls[1].At, "the second retry did not wait for the backoff");
         Assert.True(calls[1].At - calls[0].At < HeartbeatInterval, "a Healthy secondary was retried at the heartbeat's pace");
+    }
+
+    [Fact]
+    public async Task ASecondaryThatKeptTheLogIsSentOnlyWhatItLacksOnceItsFirstHeartbeatSaysSo()
+    {
+        // A restarted master meets a secondary that kept 1..5: it must not send them again.
+        for (var i = 1; i <= 5; i++)
+        {
+            _log.Append($"m{i}", null);
+        }
+
+        _secondary.Hold(5);
+        var options = new ReplicationOptions();
+        var loop = new ReplicationLoop(_peer, _log,
+            ReplicationLoop.CreatePipeline(_peer, options.Retry, HeartbeatInterval, _time, NullLogger.Instance), options,
+            NullLogger<ReplicationLoop>.Instance);
+        _running = loop.RunAsync(_stop.Token);
+        Assert.Empty(_secondary.Calls);
+
+        _peer.OnHeartbeatAnswered(new HeartbeatResponse("instance-1", "log", 5, 0, 0, false), _time.GetUtcNow(), logsMatch: true);
+        _log.Append("m6", null);
+
+        await Eventually.TrueAsync("m6 to be acknowledged", () => _peer.AckedIndex == 6, describe: () => $"{_secondary.Calls.Count} calls");
+        Assert.All(_secondary.Calls, c => Assert.Equal((6L, 6L), (c.First, c.Last)));
     }
 
     [Fact]
@@ -87,7 +117,9 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     [Fact]
     public async Task RetriesToAnUnhealthySecondarySlowDownToTheHeartbeatPace()
     {
-        Assert.Equal(SecondaryStatus.Unhealthy, _peer.Status); // never heard from
+        MarkHealthy();
+        _peer.MissHeartbeats(3);
+        Assert.Equal(SecondaryStatus.Unhealthy, _peer.Status);
         var calls = await FailTwiceThenAcknowledgeAsync();
         Assert.True(calls[1].At - calls[0].At >= HeartbeatInterval, $"retried after {calls[1].At - calls[0].At}");
         Assert.True(calls[2].At - calls[1].At >= HeartbeatInterval, $"retried after {calls[2].At - calls[1].At}");

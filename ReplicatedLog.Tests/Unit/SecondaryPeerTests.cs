@@ -134,6 +134,43 @@ public sealed class SecondaryPeerTests
         Assert.True(_peer.Removed.IsCancellationRequested);
     }
 
+    [Fact]
+    public void ANewInstanceWhoseLogMatchesIsTrustedWithAllItHolds()
+    {
+        // A restarted master meets a secondary that kept 1..40 of the same log.
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 40), _time.GetUtcNow(), logsMatch: true);
+
+        Assert.Equal((40L, 41L), (_peer.AckedIndex, _peer.NextIndex));
+        Assert.True(_peer.Describe(40).LogsMatch);
+    }
+
+    [Fact]
+    public void ANewInstanceWhoseLogIsNotKnownToMatchIsTrustedOnlyWithWhatItAcknowledged()
+    {
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 40), _time.GetUtcNow());
+        Assert.Equal((0L, 1L), (_peer.AckedIndex, _peer.NextIndex));
+    }
+
+    [Fact]
+    public void ALogThatDoesNotMatchIsResentFromTheStartOnceUntilItMatches()
+    {
+        Answer(applied: 5);
+        _peer.TakeKick();
+
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 5), _time.GetUtcNow(), logsMatch: false);
+        Assert.Equal((0L, 1L, true), (_peer.AckedIndex, _peer.NextIndex, _peer.IsRepairing));
+        Assert.True(_peer.WhenKicked.IsCompleted);
+        Assert.Contains("does not match", _peer.Describe(5).LastError, StringComparison.Ordinal);
+
+        _peer.OnAppendAnswered(new AppendEntriesResponse("i1", "log", 5, 0), lastSent: 3); // the repair moves on
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 5), _time.GetUtcNow(), logsMatch: false);
+        Assert.Equal(4, _peer.NextIndex); // not sent back to the start again
+
+        _peer.OnHeartbeatAnswered(Heartbeat("i1", applied: 5), _time.GetUtcNow(), logsMatch: true);
+        Assert.False(_peer.IsRepairing);
+        Assert.Null(_peer.Describe(5).LastError);
+    }
+
     private void Answer(long applied) =>
         _peer.OnAppendAnswered(new AppendEntriesResponse("i1", "log", applied, 0), lastSent: applied);
 
