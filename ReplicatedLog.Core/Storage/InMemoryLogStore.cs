@@ -4,17 +4,32 @@ using ReplicatedLog.Core.Log;
 namespace ReplicatedLog.Core.Storage;
 
 /// <summary>
-/// A log kept in memory: durable as soon as it is appended, gone with the process. Appends are serialized by the
-/// owner; reads take a short lock and copy what they return.
+/// A log kept in memory: durable as soon as it is appended, gone with the process. Only the most recent
+/// <see cref="StorageOptions.KeyWindow"/> idempotency keys are remembered. Appends are serialized by the owner; reads
+/// take a short lock and copy what they return.
 /// </summary>
 public sealed class InMemoryLogStore : ILogStore
 {
     private readonly List<LogEntry> _entries = [];
-    private readonly Dictionary<string, long> _keys = new(StringComparer.Ordinal);
+    private readonly KeyWindow _keys;
     private readonly Lock _gate = new();
     private long _lastIndex;
     private string? _logId;
     private long _generation;
+
+    /// <summary>A store with the default options (a window of 100,000 keys).</summary>
+    public InMemoryLogStore()
+        : this(new StorageOptions())
+    {
+    }
+
+    /// <summary>A store that remembers the most recent <see cref="StorageOptions.KeyWindow"/> keys.</summary>
+    public InMemoryLogStore(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.KeyWindow, 1);
+        _keys = new KeyWindow(options.KeyWindow);
+    }
 
     public event Action<long>? DurableIndexChanged;
 
@@ -127,6 +142,7 @@ public sealed class InMemoryLogStore : ILogStore
             if (truncated)
             {
                 _entries.RemoveRange((int)(index - 1), _entries.Count - (int)(index - 1));
+                _keys.ForgetFrom(index);
                 Volatile.Write(ref _lastIndex, _entries.Count);
             }
         }
@@ -141,7 +157,7 @@ public sealed class InMemoryLogStore : ILogStore
     {
         lock (_gate)
         {
-            return _keys.TryGetValue(key, out var index) ? index : null;
+            return _keys.IndexOf(key);
         }
     }
 
@@ -149,7 +165,7 @@ public sealed class InMemoryLogStore : ILogStore
     {
         lock (_gate)
         {
-            _keys[key] = index;
+            _keys.Record(key, index);
         }
     }
 
