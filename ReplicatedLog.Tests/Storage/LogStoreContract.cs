@@ -1,3 +1,4 @@
+using System.Text;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
 namespace ReplicatedLog.Tests.Storage;
@@ -145,6 +146,32 @@ public abstract class LogStoreContract : IDisposable
         store.RecordKey("k3", 2);
         store.Append(Entries(2, 1, "new"));
         Assert.Equal([1, null, 2], KeyIndexes(store, 3));
+    }
+
+    [Fact]
+    public void LargeAndMultiByteMessagesComeBackAsAppendedAlsoAfterATruncation()
+    {
+        // Messages of about 300 KB of 1- to 4-byte characters and one of 1.4 MB: together they cross several MiB
+        // boundaries, some in the middle of a character, which a store that keeps its bytes in chunks must handle.
+        var store = Open();
+        var messages = Enumerable.Range(1, 12)
+            .Select(i => string.Concat(Enumerable.Repeat($"a{i}é€😀", 30_000 + i)))
+            .Append(new string('é', 700_000))
+            .ToList();
+        store.Append([.. messages.Select((message, i) => new LogEntry(i + 1, message))]);
+
+        Assert.Equal(messages, store.Messages());
+        var firstTwo = Encoding.UTF8.GetByteCount(messages[0]) + Encoding.UTF8.GetByteCount(messages[1]);
+        Assert.Equal(messages[..2], store.Read(1, 100, maxBytes: firstTwo).Select(e => e.Message));
+        Assert.Equal(messages[..1], store.Read(1, 100, maxBytes: firstTwo - 1).Select(e => e.Message));
+
+        store.TruncateFrom(5);
+        messages.RemoveRange(4, messages.Count - 4);
+        messages.AddRange(["", new string('ü', 600_000), "after"]);
+        store.Append([.. messages.Skip(4).Select((message, i) => new LogEntry(i + 5, message))]);
+
+        Assert.Equal(messages, store.Messages());
+        Assert.Equal(messages[^2], store.MessageAt(6));
     }
 
     [Fact]
