@@ -1,20 +1,35 @@
-using System.Text;
 using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Core.Storage;
 
 /// <summary>
-/// A log kept in memory: durable as soon as it is appended, gone with the process. Appends are serialized by the
-/// owner; reads take a short lock and copy what they return.
+/// A log kept in memory: durable as soon as it is appended, gone with the process. Messages are kept as UTF-8 bytes
+/// in a <see cref="MessageArena"/>, not as strings, and only the most recent <see cref="StorageOptions.KeyWindow"/>
+/// idempotency keys are remembered, so memory grows by little more than the messages' bytes. Appends are serialized
+/// by the owner; reads take a short lock and decode what they return.
 /// </summary>
 public sealed class InMemoryLogStore : ILogStore
 {
-    private readonly List<LogEntry> _entries = [];
-    private readonly Dictionary<string, long> _keys = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly MessageArena _messages = new();
+    private readonly KeyWindow _keys;
+    private readonly Lock _lock = new();
     private long _lastIndex;
     private string? _logId;
     private long _generation;
+
+    /// <summary>A store with the default options (a window of 100,000 keys).</summary>
+    public InMemoryLogStore()
+        : this(new StorageOptions())
+    {
+    }
+
+    /// <summary>A store that remembers the most recent <see cref="StorageOptions.KeyWindow"/> keys.</summary>
+    public InMemoryLogStore(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.KeyWindow, 1);
+        _keys = new KeyWindow(options.KeyWindow);
+    }
 
     public event Action<long>? DurableIndexChanged;
 
@@ -22,7 +37,7 @@ public sealed class InMemoryLogStore : ILogStore
     {
         get
         {
-            lock (_gate)
+            lock (_lock)
             {
                 return _logId;
             }
@@ -37,7 +52,7 @@ public sealed class InMemoryLogStore : ILogStore
 
     public void SetLogId(string logId)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _logId = logId;
         }
@@ -45,7 +60,7 @@ public sealed class InMemoryLogStore : ILogStore
 
     public void SetGeneration(long generation)
     {
-        lock (_gate)
+        lock (_lock)
         {
             _generation = Math.Max(_generation, generation);
         }
@@ -58,9 +73,9 @@ public sealed class InMemoryLogStore : ILogStore
             return;
         }
 
-        lock (_gate)
+        lock (_lock)
         {
-            var next = _entries.Count + 1;
+            var next = _messages.Count + 1;
             foreach (var entry in entries)
             {
                 if (entry.Index != next++)
@@ -70,8 +85,12 @@ public sealed class InMemoryLogStore : ILogStore
                 }
             }
 
-            _entries.AddRange(entries);
-            Volatile.Write(ref _lastIndex, _entries.Count);
+            foreach (var entry in entries)
+            {
+                _messages.Add(entry.Message);
+            }
+
+            Volatile.Write(ref _lastIndex, _messages.Count);
         }
 
         DurableIndexChanged?.Invoke(entries[^1].Index);
@@ -85,32 +104,29 @@ public sealed class InMemoryLogStore : ILogStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        lock (_gate)
+        lock (_lock)
         {
-            if (from > _entries.Count)
+            var last = Math.Min(_messages.Count, from - 1 + maxCount);
+            if (from > last)
             {
                 return [];
             }
 
-            var start = (int)(from - 1);
-            var count = Math.Min(maxCount, _entries.Count - start);
-            if (maxBytes == long.MaxValue)
+            // The byte bound first (stored lengths, nothing decoded), then only what is returned is decoded.
+            var to = from;
+            for (var bytes = (long)_messages.ByteCount(from); to < last; to++)
             {
-                return _entries.GetRange(start, count);
-            }
-
-            var result = new List<LogEntry>(Math.Min(count, 256));
-            long bytes = 0;
-            for (var i = start; i < start + count; i++)
-            {
-                var entry = _entries[i];
-                bytes += Encoding.UTF8.GetByteCount(entry.Message);
-                if (result.Count > 0 && bytes > maxBytes)
+                bytes += _messages.ByteCount(to + 1);
+                if (bytes > maxBytes)
                 {
                     break;
                 }
+            }
 
-                result.Add(entry);
+            var result = new LogEntry[to - from + 1];
+            for (var index = from; index <= to; index++)
+            {
+                result[index - from] = new LogEntry(index, _messages.Message(index));
             }
 
             return result;
@@ -121,13 +137,14 @@ public sealed class InMemoryLogStore : ILogStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
         bool truncated;
-        lock (_gate)
+        lock (_lock)
         {
-            truncated = index <= _entries.Count;
+            truncated = index <= _messages.Count;
             if (truncated)
             {
-                _entries.RemoveRange((int)(index - 1), _entries.Count - (int)(index - 1));
-                Volatile.Write(ref _lastIndex, _entries.Count);
+                _messages.TruncateTo(index - 1);
+                _keys.ForgetFrom(index);
+                Volatile.Write(ref _lastIndex, _messages.Count);
             }
         }
 
@@ -139,17 +156,17 @@ public sealed class InMemoryLogStore : ILogStore
 
     public long? IndexOfKey(string key)
     {
-        lock (_gate)
+        lock (_lock)
         {
-            return _keys.TryGetValue(key, out var index) ? index : null;
+            return _keys.IndexOf(key);
         }
     }
 
     public void RecordKey(string key, long index)
     {
-        lock (_gate)
+        lock (_lock)
         {
-            _keys[key] = index;
+            _keys.Record(key, index);
         }
     }
 

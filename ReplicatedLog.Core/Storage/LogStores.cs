@@ -14,6 +14,6 @@ public static class LogStores
     {
         ArgumentNullException.ThrowIfNull(options);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        return string.IsNullOrWhiteSpace(options.Path) ? new InMemoryLogStore() : new FileLogStore(options.Path, options);
+        return string.IsNullOrWhiteSpace(options.Path) ? new InMemoryLogStore(options) : new FileLogStore(options.Path, options);
     }
 }

@@ -18,8 +18,8 @@ public sealed class StorageOptions
     public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// How many of the most recent idempotency keys are remembered (on disk as well, so a restart keeps them); the
-    /// oldest is forgotten first. A client that retries an append later than this many keyed appends after its first
+    /// How many of the most recent idempotency keys are remembered, in memory as on disk (where a restart keeps them);
+    /// the oldest is forgotten first, and so is a key whose entry is truncated away. A client that retries an append later than this many keyed appends after its first
     /// try is no longer recognized: its retry is taken as a new message and appended a second time.
     /// </summary>
     [Range(1, 100_000_000)]

@@ -8,8 +8,12 @@ public abstract class FileLogStoreContract(FsyncMode fsync) : LogStoreContract, 
 {
     private readonly TempDirectory _root = new();
 
-    protected override ILogStore OpenNew() =>
-        new FileLogStore(Path.Combine(_root.Path, Guid.NewGuid().ToString("N")), new StorageOptions { Fsync = fsync });
+    protected override ILogStore OpenNew(StorageOptions options)
+    {
+        options.Path = Path.Combine(_root.Path, Guid.NewGuid().ToString("N"));
+        options.Fsync = fsync;
+        return new FileLogStore(options.Path, options);
+    }
 
     void IDisposable.Dispose()
     {

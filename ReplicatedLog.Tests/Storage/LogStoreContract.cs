@@ -1,3 +1,4 @@
+using System.Text;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
 namespace ReplicatedLog.Tests.Storage;
@@ -11,12 +12,12 @@ public abstract class LogStoreContract : IDisposable
     protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly List<ILogStore> _opened = [];
 
-    /// <summary>A new, empty store.</summary>
-    protected abstract ILogStore OpenNew();
+    /// <summary>A new, empty store with <paramref name="options"/> (a subclass that needs a path gives it one).</summary>
+    protected abstract ILogStore OpenNew(StorageOptions options);
 
-    protected ILogStore Open()
+    protected ILogStore Open(int keyWindow = 100_000)
     {
-        var store = OpenNew();
+        var store = OpenNew(new StorageOptions { KeyWindow = keyWindow });
         _opened.Add(store);
         return store;
     }
@@ -125,6 +126,55 @@ public abstract class LogStoreContract : IDisposable
     }
 
     [Fact]
+    public void TheKeyWindowKeepsTheMostRecentKeysAndForgetsTheOldestFirst()
+    {
+        var store = Open(keyWindow: 3);
+        AppendUnderKeys(store, 4);
+
+        Assert.Equal([null, 2, 3, 4], KeyIndexes(store, 4));
+    }
+
+    [Fact]
+    public void AKeyWhoseEntryIsTruncatedAwayIsForgotten()
+    {
+        var store = Open();
+        AppendUnderKeys(store, 3);
+
+        store.TruncateFrom(2);
+        Assert.Equal([1, null, null], KeyIndexes(store, 3));
+
+        store.RecordKey("k3", 2);
+        store.Append(Entries(2, 1, "new"));
+        Assert.Equal([1, null, 2], KeyIndexes(store, 3));
+    }
+
+    [Fact]
+    public void LargeAndMultiByteMessagesComeBackAsAppendedAlsoAfterATruncation()
+    {
+        // Messages of about 300 KB of 1- to 4-byte characters and one of 1.4 MB: together they cross several MiB
+        // boundaries, some in the middle of a character, which a store that keeps its bytes in chunks must handle.
+        var store = Open();
+        var messages = Enumerable.Range(1, 12)
+            .Select(i => string.Concat(Enumerable.Repeat($"a{i}é€😀", 30_000 + i)))
+            .Append(new string('é', 700_000))
+            .ToList();
+        store.Append([.. messages.Select((message, i) => new LogEntry(i + 1, message))]);
+
+        Assert.Equal(messages, store.Messages());
+        var firstTwo = Encoding.UTF8.GetByteCount(messages[0]) + Encoding.UTF8.GetByteCount(messages[1]);
+        Assert.Equal(messages[..2], store.Read(1, 100, maxBytes: firstTwo).Select(e => e.Message));
+        Assert.Equal(messages[..1], store.Read(1, 100, maxBytes: firstTwo - 1).Select(e => e.Message));
+
+        store.TruncateFrom(5);
+        messages.RemoveRange(4, messages.Count - 4);
+        messages.AddRange(["", new string('ü', 600_000), "after"]);
+        store.Append([.. messages.Skip(4).Select((message, i) => new LogEntry(i + 5, message))]);
+
+        Assert.Equal(messages, store.Messages());
+        Assert.Equal(messages[^2], store.MessageAt(6));
+    }
+
+    [Fact]
     public void TheLogIdIsKeptAndTheGenerationOnlyGrows()
     {
         var store = Open();
@@ -134,6 +184,20 @@ public abstract class LogStoreContract : IDisposable
 
         Assert.Equal(("log-a", 3L), (store.LogId, store.Generation));
     }
+
+    /// <summary>Appends entries 1 to <paramref name="count"/>, the one at index i under key "k" + i, as the master does.</summary>
+    internal static void AppendUnderKeys(ILogStore store, int count)
+    {
+        for (var index = 1; index <= count; index++)
+        {
+            store.RecordKey($"k{index}", index);
+            store.Append(Entries(index, 1));
+        }
+    }
+
+    /// <summary>The indexes of keys "k1" to "k" + <paramref name="count"/>, null where a key is not known.</summary>
+    internal static long?[] KeyIndexes(ILogStore store, int count) =>
+        [.. Enumerable.Range(1, count).Select(i => store.IndexOfKey($"k{i}"))];
 
     public void Dispose()
     {
@@ -149,5 +213,19 @@ public abstract class LogStoreContract : IDisposable
 /// <summary>The in-memory store keeps the contract (and loses everything with the process, by design).</summary>
 public sealed class InMemoryLogStoreTests : LogStoreContract
 {
-    protected override ILogStore OpenNew() => new InMemoryLogStore();
+    protected override ILogStore OpenNew(StorageOptions options) => new InMemoryLogStore(options);
+
+    [Fact]
+    public void AStoreMadeWithoutOptionsRemembersTheDefaultWindowOfKeys()
+    {
+        using var store = new InMemoryLogStore();
+        var window = new StorageOptions().KeyWindow;
+        for (var index = 1; index <= window + 1; index++)
+        {
+            store.RecordKey($"k{index}", index);
+        }
+
+        Assert.Equal([null, 2], KeyIndexes(store, 2));
+        Assert.Equal(window + 1, store.IndexOfKey($"k{window + 1}"));
+    }
 }

@@ -1,4 +1,4 @@
-namespace ReplicatedLog.Core.Storage.OnDisk;
+namespace ReplicatedLog.Core.Storage;
 
 /// <summary>
 /// The most recent idempotency keys with the index each was appended at: at most <c>capacity</c> records, the oldest
