@@ -2,7 +2,8 @@
 # How much memory a master holds for its log: starts one master alone (Release build, no secondaries), appends
 # [entries] messages of [bytes] UTF-8 bytes each (the load generator's "m<i>-" prefix included) with w=1 as fast as
 # the load generator can, then prints the master process's resident set (VmRSS) and its peak (VmHWM). It does this
-# once with the log in memory and once on disk (a temp directory, fsync Always), and cleans both up.
+# once with the log in memory and once on disk (a temp directory, fsync Always); then restarts the on-disk master
+# twice (the second after kill -9) and times how long it takes to be writable; cleans everything up.
 # Usage: [BENCH_PORT=18300] [BENCH_CLIENTS=64] bench/memory.sh [entries] [bytes]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +46,20 @@ measure() {
 
 measure "in memory"
 measure "on disk" --Storage:Path="$work/log" --Storage:Fsync=Always
+
+# How long a master holding the log on disk takes to take appends again after kill -9: replaying the segments and
+# computing the log's running checksum, then its start-up. Timed from the process start to a writable /health.
+restart() {
+  local started elapsed
+  started=$(date +%s%N)
+  "$master" --urls "$url" --Storage:Path="$work/log" >"$work/master.log" 2>&1 & pid=$!
+  until curl -sf "$url/health" 2>/dev/null | grep -q '"readOnly":false'; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/master.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+  kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  echo "$1: writable $elapsed ms after its start, holding $entries entries"
+}
+restart "restart on disk"
+restart "restart after kill -9"
