@@ -17,24 +17,31 @@ public static class LogChecksum
 
     public static ulong Next(ulong previous, LogEntry entry)
     {
-        var hash = previous;
-        for (var shift = 0; shift < 64; shift += 8)
-        {
-            hash = (hash ^ (byte)(entry.Index >> shift)) * Prime;
-        }
-
         var length = Encoding.UTF8.GetMaxByteCount(entry.Message.Length);
         var rented = length <= 1024 ? null : ArrayPool<byte>.Shared.Rent(length);
         Span<byte> buffer = rented ?? stackalloc byte[1024];
         var written = Encoding.UTF8.GetBytes(entry.Message, buffer);
-        foreach (var b in buffer[..written])
-        {
-            hash = (hash ^ b) * Prime;
-        }
-
+        var hash = Next(previous, entry.Index, buffer[..written]);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
+    }
+
+    /// <summary>The same, from the message as UTF-8 bytes (as a store reads it back).</summary>
+    public static ulong Next(ulong previous, long index, ReadOnlySpan<byte> utf8Message)
+    {
+        var hash = previous;
+        for (var shift = 0; shift < 64; shift += 8)
+        {
+            hash = (hash ^ (byte)(index >> shift)) * Prime;
+        }
+
+        foreach (var b in utf8Message)
+        {
+            hash = (hash ^ b) * Prime;
         }
 
         return hash;

@@ -181,6 +181,8 @@ public sealed class FileLogStore : ILogStore
     public Task WhenDurableAsync(long index, CancellationToken cancellationToken) =>
         _durability.WhenAsync(index, LastIndex, cancellationToken);
 
+    public ulong? ChecksumAt(long index) => _state.Checksums.At(index);
+
     public IReadOnlyList<LogEntry> Read(long from, int maxCount, long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);

@@ -47,6 +47,12 @@ public interface ILogStore : IDisposable
     /// <summary>Removes the entries from <paramref name="index"/> on (a suffix the master does not hold).</summary>
     void TruncateFrom(long index);
 
+    /// <summary>
+    /// The running checksum of the log at <paramref name="index"/> (<see cref="LogChecksum"/>; the empty log's at 0),
+    /// or null past the end. Kept as entries are appended and truncated, rebuilt by a store that recovers its log.
+    /// </summary>
+    ulong? ChecksumAt(long index);
+
     /// <summary>The index an idempotency key was appended at, or null when the key is not known.</summary>
     long? IndexOfKey(string key);
 

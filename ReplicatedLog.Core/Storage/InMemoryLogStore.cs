@@ -12,6 +12,7 @@ public sealed class InMemoryLogStore : ILogStore
 {
     private readonly MessageArena _messages = new();
     private readonly KeyWindow _keys;
+    private readonly RunningChecksums _checksums = new();
     private readonly Lock _lock = new();
     private long _lastIndex;
     private string? _logId;
@@ -90,11 +91,15 @@ public sealed class InMemoryLogStore : ILogStore
                 _messages.Add(entry.Message);
             }
 
+            _checksums.Append(entries);
+
             Volatile.Write(ref _lastIndex, _messages.Count);
         }
 
         DurableIndexChanged?.Invoke(entries[^1].Index);
     }
+
+    public ulong? ChecksumAt(long index) => _checksums.At(index);
 
     public Task WhenDurableAsync(long index, CancellationToken cancellationToken) =>
         index <= DurableIndex ? Task.CompletedTask : Task.FromException(new InvalidOperationException(
@@ -144,6 +149,7 @@ public sealed class InMemoryLogStore : ILogStore
             {
                 _messages.TruncateTo(index - 1);
                 _keys.ForgetFrom(index);
+                _checksums.TruncateFrom(index);
                 Volatile.Write(ref _lastIndex, _messages.Count);
             }
         }

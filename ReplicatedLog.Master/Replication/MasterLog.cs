@@ -14,7 +14,6 @@ namespace ReplicatedLog.Master.Replication;
 public sealed class MasterLog : IReadableLog
 {
     private readonly ILogStore _store;
-    private readonly RunningChecksums _checksums;
     private readonly Lock _appendGate = new();
     private TaskCompletionSource? _appended;
 
@@ -30,7 +29,6 @@ public sealed class MasterLog : IReadableLog
         }
 
         LogId = _store.LogId!;
-        _checksums = RunningChecksums.Of(from => _store.Read(from, 10_000));
         _store.SetGeneration(_store.Generation + 1);
         _store.DurableIndexChanged += OnDurable;
         if (barrier is not null)
@@ -44,7 +42,7 @@ public sealed class MasterLog : IReadableLog
     public long Generation => _store.Generation;
 
     /// <summary>The running checksum of the log at <paramref name="index"/>, or null past its end.</summary>
-    public ulong? ChecksumAt(long index) => _checksums.At(index);
+    public ulong? ChecksumAt(long index) => _store.ChecksumAt(index);
 
     /// <summary>The highest index that survives a crash of the master: replication ships up to here.</summary>
     public long DurableIndex => _store.DurableIndex;
@@ -73,9 +71,7 @@ public sealed class MasterLog : IReadableLog
                 _store.RecordKey(idempotencyKey, index);
             }
 
-            LogEntry[] entry = [new LogEntry(index, message)];
-            _store.Append(entry);
-            _checksums.Append(entry);
+            _store.Append([new LogEntry(index, message)]);
         }
 
         return (index, false);

@@ -28,7 +28,6 @@ public sealed record ApplyOutcome(long AppliedIndex, int HeldBack, int Applied, 
 public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IReadableLog
 {
     private readonly ILogStore _applied = store ?? new InMemoryLogStore();
-    private readonly RunningChecksums _checksums = RunningChecksums.Of(from => store?.Read(from, 10_000) ?? []);
     private readonly SortedDictionary<long, LogEntry> _heldBack = [];
     private readonly Lock _gate = new();
 
@@ -95,7 +94,6 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
                     replaced += (int)(applied - entry.Index + 1);
                     before = Math.Min(before, entry.Index - 1);
                     _applied.TruncateFrom(entry.Index);
-                    _checksums.TruncateFrom(entry.Index);
                     _heldBack.Clear();
                     run.Add(entry);
                 }
@@ -132,7 +130,7 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
     public long DurableIndex => Math.Min(_applied.DurableIndex, _applied.LastIndex);
 
     /// <summary>The running checksum of the applied log at <paramref name="index"/>, or null past its end.</summary>
-    public ulong? ChecksumAt(long index) => _checksums.At(index);
+    public ulong? ChecksumAt(long index) => _applied.ChecksumAt(index);
 
     /// <summary>What the master may count, and the log's running checksum there, taken together.</summary>
     public (long Index, ulong Checksum) DurableTip()
@@ -140,15 +138,11 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
         lock (_gate)
         {
             var index = DurableIndex;
-            return (index, _checksums.At(index) ?? LogChecksum.Empty);
+            return (index, _applied.ChecksumAt(index) ?? LogChecksum.Empty);
         }
     }
 
-    private void AppendRun(List<LogEntry> run)
-    {
-        _applied.Append(run);
-        _checksums.Append(run);
-    }
+    private void AppendRun(List<LogEntry> run) => _applied.Append(run);
 
     private string? MessageAt(long index, List<LogEntry> run) =>
         index > _applied.LastIndex ? run[(int)(index - _applied.LastIndex - 1)].Message : _applied.MessageAt(index);

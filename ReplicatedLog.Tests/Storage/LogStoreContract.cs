@@ -115,6 +115,27 @@ public abstract class LogStoreContract : IDisposable
     }
 
     [Fact]
+    public void TheRunningChecksumFollowsAppendsAndTruncations()
+    {
+        var store = Open();
+        Assert.Equal(ReplicatedLog.Core.Log.LogChecksum.Empty, store.ChecksumAt(0));
+        store.Append(Entries(1, 3));
+        store.TruncateFrom(3);
+        store.Append([new LogEntry(3, "c")]);
+
+        Assert.Equal(ChecksumsOf("m1", "m2", "c"), Enumerable.Range(0, 4).Select(i => store.ChecksumAt(i)));
+        Assert.Null(store.ChecksumAt(4));
+    }
+
+    /// <summary>The running checksums at 0..n of a log holding <paramref name="messages"/>, computed on their own.</summary>
+    internal static IEnumerable<ulong?> ChecksumsOf(params string[] messages)
+    {
+        var checksums = new ReplicatedLog.Core.Log.RunningChecksums();
+        checksums.Append([.. messages.Select((m, i) => new LogEntry(i + 1, m))]);
+        return Enumerable.Range(0, messages.Length + 1).Select(i => checksums.At(i));
+    }
+
+    [Fact]
     public void IdempotencyKeysAreRememberedWithTheirIndex()
     {
         var store = Open();

@@ -66,6 +66,8 @@ public sealed class SlowDiskStore : ILogStore
 
     public long? IndexOfKey(string key) => _inner.IndexOfKey(key);
 
+    public ulong? ChecksumAt(long index) => _inner.ChecksumAt(index);
+
     public void RecordKey(string key, long index) => _inner.RecordKey(key, index);
 
     public void Dispose() => _inner.Dispose();

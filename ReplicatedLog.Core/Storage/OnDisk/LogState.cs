@@ -16,6 +16,8 @@ internal sealed class LogState(StorageOptions options)
 
     public KeyWindow Keys { get; } = new(options.KeyWindow);
 
+    public RunningChecksums Checksums { get; } = new();
+
     public string? LogId { get; set; }
 
     public long Generation { get; set; }
@@ -26,6 +28,7 @@ internal sealed class LogState(StorageOptions options)
     {
         Positions.Add(position);
         Cache.Add(entry, messageBytes);
+        Checksums.Append([entry]);
     }
 
     public void TruncateFrom(long index)
@@ -33,6 +36,7 @@ internal sealed class LogState(StorageOptions options)
         Positions.TruncateTo(index - 1);
         Cache.TruncateFrom(index);
         Keys.ForgetFrom(index);
+        Checksums.TruncateFrom(index);
     }
 
     /// <summary>Applies a record read back from disk at <paramref name="position"/>; false when it cannot follow what came before.</summary>
@@ -41,7 +45,9 @@ internal sealed class LogState(StorageOptions options)
         switch (record.Type)
         {
             case RecordType.Entry when record.Number == LastIndex + 1:
-                AddEntry(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text)), record.Text.Length, position);
+                Positions.Add(position);
+                Cache.Add(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text)), record.Text.Length);
+                Checksums.Append(record.Number, record.Text);
                 return true;
             case RecordType.Key:
                 Keys.Record(Encoding.UTF8.GetString(record.Text), record.Number);
