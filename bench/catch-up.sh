@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# How fast a secondary started empty catches up: a master (Release build, quorum off, its one secondary not yet
+# started) takes [entries] appends of [bytes] bytes with w=1; then the secondary starts, empty, and the time from its
+# start until it has applied everything the master holds is printed, with the rate. In memory unless
+# BENCH_FSYNC=Always|None puts both logs on disk. Usage: [BENCH_FSYNC=...] bench/catch-up.sh [entries] [bytes]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+entries=${1:-1000000}; bytes=${2:-128}; port=${BENCH_PORT:-18600}
+dotnet build ReplicatedLog.sln -c Release -v q -nologo >/dev/null
+bin() { echo "ReplicatedLog.$1/bin/Release/net10.0/ReplicatedLog.$1"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/replicatedlog-catch-up-XXXXXX")
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+export Logging__LogLevel__Default=Warning
+storage() { [ -n "${BENCH_FSYNC:-}" ] && echo "--Storage:Path=$work/$1 --Storage:Fsync=$BENCH_FSYNC" || true; }
+field() { curl -s "$1/health" | python3 -c "import json, sys; print(json.load(sys.stdin)['$2'])" 2>/dev/null || echo 0; }
+master=http://127.0.0.1:$port secondary=http://127.0.0.1:$((port + 1))
+"$(bin Master)" --urls "$master" --Replication:Secondaries="$secondary" --Quorum:Enabled=false $(storage master) >"$work/master.log" 2>&1 & pids+=($!)
+until curl -sf "$master/alive" >/dev/null; do sleep 0.1; done
+dotnet run -c Release bench/append-load.cs -- "$master" 64 "$entries" 1 $((bytes - ${#entries} - 2)) >"$work/load.log"
+last=$(field "$master" lastIndex)
+started=$(date +%s%N)
+"$(bin Secondary)" --urls "$secondary" $(storage secondary) >"$work/secondary.log" 2>&1 & pids+=($!)
+until [ "$(field "$secondary" appliedIndex)" -ge "$last" ]; do sleep 0.05; done
+elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+echo "catch-up: $last entries of $bytes B in $elapsed ms from the secondary's start, $(( last * 1000 / elapsed )) entries/s"
