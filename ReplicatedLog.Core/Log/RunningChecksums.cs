@@ -33,6 +33,15 @@ public sealed class RunningChecksums
         }
     }
 
+    /// <summary>Appends one entry (without the list a batch needs).</summary>
+    public void Append(LogEntry entry)
+    {
+        lock (_gate)
+        {
+            Add(entry.Index, LogChecksum.Next(Last(entry.Index), entry));
+        }
+    }
+
     /// <summary>Appends the entry at <paramref name="index"/> from its message as UTF-8 bytes.</summary>
     public void Append(long index, ReadOnlySpan<byte> utf8Message)
     {

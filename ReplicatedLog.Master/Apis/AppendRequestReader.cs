@@ -43,7 +43,8 @@ internal static class AppendRequestReader
             return (null, queryProblem);
         }
 
-        var (document, problem) = await JsonObjectBody.ReadAsync(http, Example, bodyLimit, cancellationToken).ConfigureAwait(false);
+        var (document, problem) = await JsonObjectBody.ReadAsync(http, Example, bodyLimit, cancellationToken, checkText: false)
+            .ConfigureAwait(false);
         if (document is null)
         {
             return (null, problem);
@@ -51,7 +52,16 @@ internal static class AppendRequestReader
 
         using (document)
         {
-            return Validate(document.RootElement, maxMessageBytes, queryConcern ?? defaultConcern, queryConcern is not null);
+            try
+            {
+                return Validate(document.RootElement, maxMessageBytes, queryConcern ?? defaultConcern, queryConcern is not null);
+            }
+            catch (InvalidOperationException) when (JsonObjectBody.NotUnicode(document.RootElement) is { } notUnicode)
+            {
+                // A string that is not Unicode (a lone surrogate escape, bytes that are not UTF-8): each string is
+                // decoded once, by Validate, and only a body that fails is searched for where.
+                return (null, notUnicode);
+            }
         }
     }
 

@@ -89,7 +89,7 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
                 else if (entry.Index <= applied)
                 {
                     // Not the master's entry: drop it and what follows it, and take the master's.
-                    AppendRun(run);
+                    _applied.Append(run);
                     run.Clear();
                     replaced += (int)(applied - entry.Index + 1);
                     before = Math.Min(before, entry.Index - 1);
@@ -111,7 +111,7 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
                 }
             }
 
-            AppendRun(run);
+            _applied.Append(run);
             return new ApplyOutcome(_applied.LastIndex, _heldBack.Count, (int)(_applied.LastIndex - before), duplicates, false, replaced);
         }
     }
@@ -141,8 +141,6 @@ public sealed class ReplicaLog(int maxHeldBack, ILogStore? store = null) : IRead
             return (index, _applied.ChecksumAt(index) ?? LogChecksum.Empty);
         }
     }
-
-    private void AppendRun(List<LogEntry> run) => _applied.Append(run);
 
     private string? MessageAt(long index, List<LogEntry> run) =>
         index > _applied.LastIndex ? run[(int)(index - _applied.LastIndex - 1)].Message : _applied.MessageAt(index);

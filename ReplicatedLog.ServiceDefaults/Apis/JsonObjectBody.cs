@@ -14,8 +14,13 @@ public static class JsonObjectBody
 {
     /// <param name="example">A body that would be right, quoted in every answer.</param>
     /// <param name="maxBytes">The most this route reads.</param>
+    /// <param name="checkText">
+    /// False for a caller on the hot path that reads every string anyway: it then catches the
+    /// <see cref="InvalidOperationException"/> of a string that is not Unicode and answers <see cref="NotUnicode"/>,
+    /// so each string is decoded once.
+    /// </param>
     public static async Task<(JsonDocument? Document, ProblemHttpResult? Problem)> ReadAsync(
-        HttpRequest request, string example, long maxBytes, CancellationToken cancellationToken)
+        HttpRequest request, string example, long maxBytes, CancellationToken cancellationToken, bool checkText = true)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -35,18 +40,21 @@ public static class JsonObjectBody
         }
 
         var problem = document.RootElement.ValueKind != JsonValueKind.Object
-            ? $"The body must be a JSON object, not {Describe(document.RootElement)}: send {example}."
-            : FindTextThatIsNotUnicode(document.RootElement) is { } where
-                ? $"The body holds text that is not Unicode (a lone surrogate escape or bytes that are not UTF-8) {where}."
-                : null;
+            ? Problems.BadRequest($"The body must be a JSON object, not {Describe(document.RootElement)}: send {example}.")
+            : checkText ? NotUnicode(document.RootElement) : null;
         if (problem is not null)
         {
             document.Dispose();
-            return (null, Problems.BadRequest(problem));
+            return (null, problem);
         }
 
         return (document, null);
     }
+
+    /// <summary>The 400 for a body holding text that is not Unicode, saying where; null when all its text is.</summary>
+    public static ProblemHttpResult? NotUnicode(JsonElement root) => FindTextThatIsNotUnicode(root) is { } where
+        ? Problems.BadRequest($"The body holds text that is not Unicode (a lone surrogate escape or bytes that are not UTF-8) {where}.")
+        : null;
 
     /// <summary>A value as it was sent, shortened, to quote in an answer.</summary>
     public static string Describe(JsonElement value)

@@ -28,7 +28,7 @@ internal sealed class LogState(StorageOptions options)
     {
         Positions.Add(position);
         Cache.Add(entry, messageBytes);
-        Checksums.Append([entry]);
+        Checksums.Append(entry);
     }
 
     public void TruncateFrom(long index)
