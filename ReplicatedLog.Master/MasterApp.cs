@@ -45,7 +45,15 @@ public static class MasterApp
         services.AddOptions<QuorumOptions>().BindConfiguration(QuorumOptions.SectionName);
 
         services.AddLogStore();
-        services.AddSingleton(sp => new MasterLog(sp.GetRequiredService<AcknowledgementBarrier>(), sp.GetRequiredService<ILogStore>()));
+        // On disk, an empty data directory means a lost disk as much as a new cluster: ask the secondaries first.
+        services.AddSingleton(sp => new MasterLog(sp.GetRequiredService<AcknowledgementBarrier>(), sp.GetRequiredService<ILogStore>(),
+            adoptWhenEmpty: sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path is { Length: > 0 }));
+        services.AddSingleton(sp => new LogAdoption(
+            sp.GetRequiredService<MasterLog>(),
+            sp.GetRequiredService<SecondaryRegistry>(),
+            sp.GetRequiredService<IOptions<HealthOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LogAdoption>>()));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
         services.AddSingleton<AcknowledgementBarrier>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler
@@ -75,7 +83,8 @@ public static class MasterApp
         services.AddSingleton(sp => new WriteGate(
             sp.GetRequiredService<SecondaryRegistry>(),
             sp.GetRequiredService<IOptions<QuorumOptions>>().Value,
-            sp.GetRequiredService<ILogger<WriteGate>>()));
+            sp.GetRequiredService<ILogger<WriteGate>>(),
+            sp.GetRequiredService<LogAdoption>()));
         services.AddSingleton<Appender>();
         services.AddHostedService<ReplicationService>();
         services.AddHostedService<AppendPathWarmup>();

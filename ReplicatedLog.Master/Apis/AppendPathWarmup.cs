@@ -86,6 +86,9 @@ public sealed partial class AppendPathWarmup(
 
         public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The warm-up sends no heartbeat.");
+
+        public Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The warm-up reads no secondary's log.");
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Warming the append path failed; the first append will be slower")]

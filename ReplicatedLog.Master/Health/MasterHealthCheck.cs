@@ -7,7 +7,8 @@ namespace ReplicatedLog.Master.Health;
 /// The master's readiness: Healthy while writable, Degraded while read-only (reads still work), with each
 /// secondary's status, acknowledged index and lag.
 /// </summary>
-public sealed class MasterHealthCheck(MasterLog log, SecondaryRegistry registry, WriteGate gate, AcknowledgementBarrier barrier)
+public sealed class MasterHealthCheck(
+    MasterLog log, SecondaryRegistry registry, WriteGate gate, AcknowledgementBarrier barrier, LogAdoption adoption)
     : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -22,6 +23,7 @@ public sealed class MasterHealthCheck(MasterLog log, SecondaryRegistry registry,
             ["durableIndex"] = log.DurableIndex,
             ["generation"] = log.Generation,
             ["readOnly"] = !writable,
+            ["adoption"] = new { state = adoption.State.ToString(), detail = adoption.Detail },
             ["quorum"] = new
             {
                 enabled = gate.QuorumEnabled,

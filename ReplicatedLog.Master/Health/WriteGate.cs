@@ -6,19 +6,22 @@ namespace ReplicatedLog.Master.Health;
 
 /// <summary>
 /// Decides whether the master takes appends: with quorum on, only while the master and its Healthy or Suspected
-/// secondaries are a majority of 1+N. Tells every change between writable and read-only in the log.
+/// secondaries are a majority of 1+N; never while the master adopts its secondaries' log. Tells every change between
+/// writable and read-only in the log.
 /// </summary>
 public sealed partial class WriteGate
 {
     private readonly SecondaryRegistry _registry;
+    private readonly LogAdoption? _adoption;
     private readonly bool _enabled;
     private readonly ILogger<WriteGate> _logger;
     private readonly Lock _gate = new();
     private bool _wasWritable = true;
 
-    public WriteGate(SecondaryRegistry registry, QuorumOptions options, ILogger<WriteGate> logger)
+    public WriteGate(SecondaryRegistry registry, QuorumOptions options, ILogger<WriteGate> logger, LogAdoption? adoption = null)
     {
         _registry = registry;
+        _adoption = adoption;
         _enabled = options.Enabled;
         _logger = logger;
         registry.Added += peer =>
@@ -36,6 +39,11 @@ public sealed partial class WriteGate
             peer.StatusChanged += OnStatusChanged;
         }
 
+        if (adoption is not null)
+        {
+            adoption.Completed += Recheck;
+        }
+
         _wasWritable = IsWritable;
     }
 
@@ -44,7 +52,7 @@ public sealed partial class WriteGate
     /// <summary>Secondaries that count toward quorum: Healthy or Suspected.</summary>
     public int Reachable => _registry.Peers.Count(p => p.Status != SecondaryStatus.Unhealthy);
 
-    public bool IsWritable => !_enabled || QuorumRule.IsMet(Reachable, _registry.Count);
+    public bool IsWritable => _adoption?.IsPending != true && (!_enabled || QuorumRule.IsMet(Reachable, _registry.Count));
 
     /// <summary>Why the master is (not) writable, in words.</summary>
     public string Describe()
@@ -52,6 +60,11 @@ public sealed partial class WriteGate
         var n = _registry.Count;
         var up = 1 + Reachable;
         var needed = QuorumRule.Majority(n);
+        if (_adoption is { IsPending: true } adoption)
+        {
+            return adoption.Detail;
+        }
+
         if (!_enabled)
         {
             return $"writable: quorum check is off ({up} of {1 + n} nodes up)";

@@ -14,4 +14,7 @@ public interface ISecondaryClient
     Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken);
 
     Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
+
+    /// <summary>A page of the secondary's log (<c>GET /log</c>): how a master that lost its log takes it back.</summary>
+    Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken);
 }

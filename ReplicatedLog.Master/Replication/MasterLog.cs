@@ -9,26 +9,33 @@ namespace ReplicatedLog.Master.Replication;
 /// its entries, its log id and its keys in the store it is given, and tells the acknowledgement barrier what is
 /// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships only
 /// durable entries, so no secondary ever holds an entry that a crash of the master could take back; each start of
-/// the master is a new generation of the log.
+/// the master is a new generation of the log. A log started without a log id on a store that has none waits,
+/// unstarted, for <see cref="LogAdoption"/> to fill it from the secondaries (<see cref="AppendAdopted"/>) and
+/// <see cref="Start"/> it.
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
     private readonly ILogStore _store;
     private readonly Lock _appendGate = new();
     private TaskCompletionSource? _appended;
+    private volatile string? _logId;
 
     /// <param name="barrier">Told what is durable on the master; none for a log no write waits on.</param>
     /// <param name="store">Where the log is kept; in memory when none is given.</param>
     /// <param name="logId">The id of a new log; a store that holds a log keeps its own.</param>
-    public MasterLog(AcknowledgementBarrier? barrier = null, ILogStore? store = null, string? logId = null)
+    /// <param name="adoptWhenEmpty">
+    /// When the store holds no log, leave this one unstarted (no log id, no appends) until it adopts its
+    /// secondaries' log: a master that lost its disk must not start a new log that they all refuse.
+    /// </param>
+    public MasterLog(AcknowledgementBarrier? barrier = null, ILogStore? store = null, string? logId = null, bool adoptWhenEmpty = false)
     {
         _store = store ?? new InMemoryLogStore();
-        if (_store.LogId is null)
+        if (_store.LogId is null && !adoptWhenEmpty)
         {
             _store.SetLogId(logId ?? Guid.NewGuid().ToString("N"));
         }
 
-        LogId = _store.LogId!;
+        _logId = _store.LogId;
         _store.SetGeneration(_store.Generation + 1);
         _store.DurableIndexChanged += OnDurable;
         if (barrier is not null)
@@ -47,10 +54,73 @@ public sealed class MasterLog : IReadableLog
     /// <summary>The highest index that survives a crash of the master: replication ships up to here.</summary>
     public long DurableIndex => _store.DurableIndex;
 
-    /// <summary>Made when this log is created; secondaries holding another log's entries refuse this one.</summary>
-    public string LogId { get; }
+    /// <summary>
+    /// Made when this log is created (or taken over from the secondaries); secondaries holding another log's entries
+    /// refuse this one. Empty while the log is not started.
+    /// </summary>
+    public string LogId => _logId ?? "";
 
-    string? IReadableLog.LogId => LogId;
+    /// <summary>False while the log waits to adopt its secondaries' log: it takes no appends and ships nothing.</summary>
+    public bool IsStarted => _logId is not null;
+
+    /// <summary>
+    /// Adds entries taken from a secondary to a log that is not started yet, in index order from
+    /// <see cref="LastIndex"/> + 1. They become this log's once <see cref="Start"/> gives it their log id.
+    /// </summary>
+    public void AppendAdopted(IReadOnlyList<LogEntry> entries)
+    {
+        lock (_appendGate)
+        {
+            if (IsStarted)
+            {
+                throw new InvalidOperationException("The log is started; it adopts nothing more.");
+            }
+
+            var next = _store.LastIndex + 1;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].Index != next + i)
+                {
+                    throw new InvalidDataException($"Adopted entries must continue the log at {next + i}; got index {entries[i].Index}.");
+                }
+            }
+
+            _store.Append(entries);
+        }
+    }
+
+    /// <summary>Drops what an adoption that did not finish left behind, so the next one starts from the first entry.</summary>
+    public void DiscardAdopted()
+    {
+        lock (_appendGate)
+        {
+            if (!IsStarted && _store.LastIndex > 0)
+            {
+                _store.TruncateFrom(1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts an unstarted log as log <paramref name="logId"/> (a new one when null), once what it adopted is durable:
+    /// the log id is written last, so a crash before it leaves a log that adopts again on the next start.
+    /// </summary>
+    public async Task StartAsync(string? logId, CancellationToken cancellationToken)
+    {
+        await _store.WhenDurableAsync(_store.LastIndex, cancellationToken).ConfigureAwait(false);
+        lock (_appendGate)
+        {
+            if (IsStarted)
+            {
+                throw new InvalidOperationException($"The log is started already as log {_logId}.");
+            }
+
+            _store.SetLogId(logId ?? Guid.NewGuid().ToString("N"));
+            _logId = _store.LogId;
+        }
+    }
+
+    string? IReadableLog.LogId => _logId;
 
     public long LastIndex => _store.LastIndex;
 
@@ -60,6 +130,11 @@ public sealed class MasterLog : IReadableLog
         long index;
         lock (_appendGate)
         {
+            if (!IsStarted)
+            {
+                throw new InvalidOperationException("The log is not started: it adopts its secondaries' log first.");
+            }
+
             if (idempotencyKey is not null && _store.IndexOfKey(idempotencyKey) is { } existing)
             {
                 return (existing, true);
@@ -95,6 +170,11 @@ public sealed class MasterLog : IReadableLog
     /// <summary>A batch for replication: durable entries from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
     public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes)
     {
+        if (!IsStarted)
+        {
+            return [];
+        }
+
         var durable = _store.DurableIndex;
         return from > durable ? [] : _store.Read(from, (int)Math.Min(maxEntries, durable - from + 1), maxBytes);
     }

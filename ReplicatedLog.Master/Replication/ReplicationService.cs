@@ -10,11 +10,13 @@ namespace ReplicatedLog.Master.Replication;
 /// Runs, for every secondary (configured or registered later), its replication loop and its heartbeat loop, for
 /// as long as the master runs. The master's start waits for the first heartbeat round (each beat is bounded by the
 /// heartbeat timeout), so that a master whose secondaries are up is writable from its first request, and a script
-/// that waits for <c>/health</c> and then appends is not refused.
+/// that waits for <c>/health</c> and then appends is not refused. A master that started without a log first adopts
+/// its secondaries' log (<see cref="LogAdoption"/>); the loops start once it has one.
 /// </summary>
 public sealed partial class ReplicationService(
     SecondaryRegistry registry,
     MasterLog log,
+    LogAdoption adoption,
     IOptions<ReplicationOptions> replication,
     IOptions<HealthOptions> health,
     TimeProvider time,
@@ -30,7 +32,17 @@ public sealed partial class ReplicationService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Adoption that does not finish in its first round goes on while the master answers reads and /health.
+        await Task.WhenAny(_started.Task, adoption.FirstRound.ContinueWith(_ => { }, TaskScheduler.Default))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (adoption.IsPending)
+        {
+            LogAdopting(_logger, adoption.Detail);
+            return;
+        }
+
         await _started.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+
         Task[] beats;
         lock (_gate)
         {
@@ -45,6 +57,12 @@ public sealed partial class ReplicationService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await adoption.RunAsync(stoppingToken).ConfigureAwait(false);
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _stopping = stoppingToken;
@@ -92,6 +110,9 @@ public sealed partial class ReplicationService(
             _ = Task.WhenAll(loops).ContinueWith(_ => running.Dispose(), TaskScheduler.Default);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking requests while the log is adopted: {Detail}")]
+    private static partial void LogAdopting(ILogger logger, string detail);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "First heartbeat round: {Answered} of {Secondaries} secondaries answered; taking requests now")]

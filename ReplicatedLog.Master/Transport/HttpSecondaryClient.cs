@@ -29,18 +29,25 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
         PostAsync(ClusterRoutes.Heartbeat, request, WireJsonContext.Default.HeartbeatRequest,
             WireJsonContext.Default.HeartbeatResponse, cancellationToken);
 
-    private async Task<TResponse> PostAsync<TRequest, TResponse>(
+    public Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken) =>
+        CallAsync(new Uri(Address, $"/log?from={from}&limit={limit}"),
+            (target, ct) => http.GetAsync(target, WireJsonContext.Default.LogPage, clusterToken, ct), cancellationToken);
+
+    private Task<TResponse> PostAsync<TRequest, TResponse>(
         string path,
         TRequest body,
         JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        CallAsync(new Uri(Address, path),
+            (target, ct) => http.PostAsync(target, body, requestType, responseType, clusterToken, ct), cancellationToken);
+
+    private static async Task<TResponse> CallAsync<TResponse>(
+        Uri target, Func<Uri, CancellationToken, Task<TResponse>> call, CancellationToken cancellationToken)
     {
-        var target = new Uri(Address, path);
         try
         {
-            return await http.PostAsync(target, body, requestType, responseType, clusterToken, cancellationToken)
-                .ConfigureAwait(false);
+            return await call(target, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
         {

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace ReplicatedLog.ServiceDefaults.Http;
 
 /// <summary>
-/// One call between nodes of the cluster: POST a wire contract as JSON (or DELETE) with the cluster token, read the answer.
+/// One call between nodes of the cluster: POST a wire contract as JSON (or GET, DELETE) with the cluster token, read the answer.
 /// A non-success answer becomes an <see cref="HttpRequestException"/> with the status and the start of the body;
 /// a body that is not the expected JSON surfaces as <see cref="System.Text.Json.JsonException"/>.
 /// </summary>
@@ -27,10 +27,18 @@ public static class ClusterHttp
         return await http.SendAsync(message, responseType, clusterToken, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<TResponse> DeleteAsync<TResponse>(
-        this HttpClient http, Uri target, JsonTypeInfo<TResponse> responseType, string? clusterToken, CancellationToken cancellationToken)
+    public static Task<TResponse> DeleteAsync<TResponse>(
+        this HttpClient http, Uri target, JsonTypeInfo<TResponse> responseType, string? clusterToken, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Delete, target, responseType, clusterToken, cancellationToken);
+
+    public static Task<TResponse> GetAsync<TResponse>(
+        this HttpClient http, Uri target, JsonTypeInfo<TResponse> responseType, string? clusterToken, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Get, target, responseType, clusterToken, cancellationToken);
+
+    private static async Task<TResponse> SendAsync<TResponse>(
+        this HttpClient http, HttpMethod method, Uri target, JsonTypeInfo<TResponse> responseType, string? clusterToken, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Delete, target);
+        using var message = new HttpRequestMessage(method, target);
         return await http.SendAsync(message, responseType, clusterToken, cancellationToken).ConfigureAwait(false);
     }
 

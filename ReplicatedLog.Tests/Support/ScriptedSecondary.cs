@@ -115,4 +115,7 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
                 : new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false));
         }
     }
+
+    public Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The scripted secondary holds no entries to read.");
 }
