@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ReplicatedLog.AppHost.Hosting.Events;
 
 namespace ReplicatedLog.AppHost.Hosting;
 

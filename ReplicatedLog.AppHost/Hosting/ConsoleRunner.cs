@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ReplicatedLog.AppHost.Hosting.Events;
 
 namespace ReplicatedLog.AppHost.Hosting;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ReplicatedLog.AppHost.Hosting.Events;
 
 namespace ReplicatedLog.AppHost.Hosting;
 

@@ -1,4 +1,5 @@
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Events;
 using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
