@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Runtime;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Processes;
