@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Model;
+using ReplicatedLog.AppHost.Hosting.Terminal;
 
 namespace ReplicatedLog.AppHost;
 
@@ -25,28 +28,36 @@ public static class Program
 
         Console.Out.WriteLine($"apphost | Logs are kept in {settings.DataRoot}{(settings.Fresh ? " (wiped: --fresh)" : "; --fresh starts from empty logs")}");
         await using var host = Topology(builder).Build();
-        return await ConsoleRunner.RunAsync(host);
+        return await new ConsoleRunner(host).RunAsync();
     }
 
     /// <summary>
     /// The cluster: N secondaries on BasePort+1.., each with its delay, and a master on BasePort that replicates to
-    /// all of them and starts once they are healthy. Each keeps its log in a directory of its own.
+    /// all of them and starts once they are healthy. Each keeps its log in a directory of its own, and all of them
+    /// share a token made fresh for the run.
     /// </summary>
     public static ClusterHostBuilder Topology(ClusterHostBuilder builder)
     {
         var settings = builder.Settings;
+        var token = builder.AddParameter("cluster-token", RandomNumberGenerator.GetHexString(48, lowercase: true),
+            "Cluster token for this run (a node you start by hand needs it as Cluster__Token)");
 
         var secondaries = settings.SecondaryNames
-            .Select((name, i) => builder.AddService(name, ServiceBinaries.Secondary, settings.BasePort + i + 1)
+            .Select((name, i) => Node(name, ServiceBinaries.Secondary, settings.BasePort + i + 1)
                 .WithEnvironment("Replication__DelayMs", settings.DelayOf(name))
-                .WithEnvironment("Storage__Path", settings.DataDirectoryOf(name)))
+                .WithProperty("Delay", $"{settings.DelayOf(name)} ms"))
             .ToList();
 
-        builder.AddService("master", ServiceBinaries.Master, settings.BasePort)
-            .WithEnvironment("Storage__Path", settings.DataDirectoryOf("master"))
+        Node("master", ServiceBinaries.Master, settings.BasePort)
             .WithReference(secondaries)
             .WaitFor(secondaries);
 
         return builder;
+
+        ServiceResource Node(string name, string project, int port) => builder.AddProject(name, project)
+            .WithHttpEndpoint(port)
+            .WithHttpHealthCheck("/health")
+            .WithEnvironment("Cluster__Token", token)
+            .WithEnvironment("Storage__Path", settings.DataDirectoryOf(name));
     }
 }

@@ -1,31 +1,31 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using ReplicatedLog.AppHost.Hosting.Model;
 
 namespace ReplicatedLog.AppHost.Hosting;
 
 /// <summary>
-/// Collects the topology: configuration (appsettings.json, environment, command line), the services to run and how
-/// they reference and wait for each other. <see cref="Build"/> makes the <see cref="ClusterHost"/> that runs them.
+/// Collects the topology: configuration (appsettings.json, environment, command line), the resources to run and how
+/// they reference and wait for each other, and the parameters of the run. <see cref="Build"/> makes the
+/// <see cref="ClusterHost"/> that runs them.
 /// </summary>
 public sealed class ClusterHostBuilder
 {
     private readonly List<ServiceResource> _resources = [];
+    private readonly List<Parameter> _parameters = [];
 
     private ClusterHostBuilder(IConfiguration configuration, AppHostSettings settings)
     {
         Configuration = configuration;
         Settings = settings;
-        ClusterToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
     }
 
     public IConfiguration Configuration { get; }
 
     public AppHostSettings Settings { get; }
 
-    /// <summary>A fresh secret for this run, given to every service as <c>Cluster__Token</c>.</summary>
-    public string ClusterToken { get; }
-
     public IReadOnlyList<ServiceResource> Resources => _resources;
+
+    public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>
     /// Reads appsettings.json, the environment and the command line. Besides any configuration key
@@ -65,22 +65,35 @@ public sealed class ClusterHostBuilder
         return new ClusterHostBuilder(configuration, settings);
     }
 
-    /// <summary>Adds a service run from the build output of <paramref name="project"/>, listening on <paramref name="port"/>.</summary>
-    public ServiceResource AddService(string name, string project, int port)
-    {
-        if (_resources.Any(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ArgumentException($"There is already a resource named {name}.", nameof(name));
-        }
+    /// <summary>Adds a resource run from the build output of <paramref name="project"/> (<see cref="ServiceBinaries"/>).</summary>
+    public ServiceResource AddProject(string name, string project) => Add(new ServiceResource(name, new ResourceCommand.Project(project)));
 
-        var resource = new ServiceResource(name, project, port).WithEnvironment("Cluster__Token", ClusterToken);
-        _resources.Add(resource);
-        return resource;
+    /// <summary>Adds a resource that runs <paramref name="fileName"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
+    public ServiceResource AddExecutable(string name, string fileName, string workingDirectory, params IEnumerable<string> arguments) =>
+        Add(new ServiceResource(name, new ResourceCommand.Executable(fileName, [.. arguments], workingDirectory)));
+
+    /// <summary>Declares a value of this run, shown to the user as <c>{description}: {value}</c>.</summary>
+    public Parameter AddParameter(string name, string value, string description)
+    {
+        var parameter = new Parameter(name, value, description);
+        _parameters.Add(parameter);
+        return parameter;
     }
 
     public ServiceResource this[string name] =>
         _resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
-    public ClusterHost Build() => new(_resources, Settings, ClusterToken);
+    public ClusterHost Build() => new(_resources, _parameters, Settings);
+
+    private ServiceResource Add(ServiceResource resource)
+    {
+        if (_resources.Any(r => string.Equals(r.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"There is already a resource named {resource.Name}.", nameof(resource));
+        }
+
+        _resources.Add(resource);
+        return resource;
+    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Runtime;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Processes;
@@ -114,7 +114,11 @@ public sealed class AppHostProcessTests
         var (appHost, _) = await StartBuiltAppHostAsync(data);
         using var _ = appHost;
         const string prefix = "Cluster token for this run (a node you start by hand needs it as Cluster__Token): ";
-        var token = appHost.Output.Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+        // The token line comes a few writes after the table's rows, which may be all the test has read so far.
+        var tokenLine = await Eventually.MatchAsync("the cluster token under the table",
+            () => Task.FromResult(appHost.Output.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))), l => l is not null,
+            describe: _ => string.Join(Environment.NewLine, appHost.Output.TakeLast(10)));
+        var token = tokenLine![prefix.Length..];
         var master = appHost.Output.First(l => l.StartsWith("master ", StringComparison.Ordinal) && l.Contains(" Running ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
         string[] written = ["written before the join 1", "written before the join 2"];
         await TestCluster.WaitForWritableAsync(new Uri(master), writable: true);

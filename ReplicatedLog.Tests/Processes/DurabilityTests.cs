@@ -11,7 +11,7 @@ public sealed class DurabilityTests
     public async Task AMasterKilledWithSigkillMidStreamComesBackWithEveryAcknowledgedWriteAndTakesAppendsAgain()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
         var logId = (await cluster.MasterHealthAsync()).GetProperty("logId").GetString();
 
@@ -39,11 +39,11 @@ public sealed class DurabilityTests
             }
         });
         await Eventually.TrueAsync("appends before the kill", () => { lock (acknowledged) { return acknowledged.Count >= 150; } });
-        await cluster.Host.KillAsync("master");
+        await cluster.Runner.KillAsync("master");
         await writer.WaitAsync(Deadline);
 
-        var linesBefore = Secondaries.ToDictionary(name => name, name => cluster.Host[name].Output.Count);
-        await cluster.Host.StartAsync("master");
+        var linesBefore = Secondaries.ToDictionary(name => name, name => cluster.Runner[name].Output.Count);
+        await cluster.Runner.StartAsync("master");
         await cluster.WaitForWritableAsync();
 
         Assert.Equal(logId, (await cluster.MasterHealthAsync()).GetProperty("logId").GetString());
@@ -75,7 +75,7 @@ public sealed class DurabilityTests
         {
             await Eventually.MatchAsync($"{secondary} to hold the master's log", () => cluster.MessagesAsync(secondary),
                 m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
-            var received = cluster.Host[secondary].Output.Skip(linesBefore[secondary]).Where(l => l.Contains("Received ", StringComparison.Ordinal));
+            var received = cluster.Runner[secondary].Output.Skip(linesBefore[secondary]).Where(l => l.Contains("Received ", StringComparison.Ordinal));
             Assert.DoesNotContain(received, l => l.Contains("Received 1..", StringComparison.Ordinal));
         }
     }
@@ -84,7 +84,7 @@ public sealed class DurabilityTests
     public async Task AMasterThatLostItsDiskStaysReadOnlyUntilBothSecondariesAnswerThenAdoptsTheirLog()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
         var logId = (await cluster.MasterHealthAsync()).GetProperty("logId").GetString();
         for (var i = 0; i < 60; i++)
@@ -93,14 +93,14 @@ public sealed class DurabilityTests
         }
 
         var before = await cluster.MessagesAsync("master");
-        await cluster.Host.KillAsync("master");
-        await cluster.Host.KillAsync("secondary-2");
+        await cluster.Runner.KillAsync("master");
+        await cluster.Runner.KillAsync("secondary-2");
         Directory.Delete(Path.Combine(cluster.DataDirectory, "master"), recursive: true);
 
         // With one of two secondaries answering, a write acknowledged by the master and the other one only could be
         // missing: the master must not take appends, and says what it waits for.
-        var linesBefore = Secondaries.ToDictionary(name => name, name => cluster.Host[name].Output.Count);
-        await cluster.Host.StartAsync("master");
+        var linesBefore = Secondaries.ToDictionary(name => name, name => cluster.Runner[name].Output.Count);
+        await cluster.Runner.StartAsync("master");
         var waiting = await Eventually.MatchAsync("the master to say it waits for secondary-2", cluster.MasterHealthAsync,
             h => h.GetProperty("adoption").GetProperty("state").GetString() == "Waiting"
                 && h.GetProperty("adoption").GetProperty("detail").GetString()!.Contains("secondary-2", StringComparison.Ordinal),
@@ -108,7 +108,7 @@ public sealed class DurabilityTests
         Assert.True(waiting.GetProperty("readOnly").GetBoolean(), waiting.ToString());
         Assert.Equal(503, (await cluster.AppendAsync("while adopting", 1)).Status);
 
-        await cluster.Host.StartAsync("secondary-2");
+        await cluster.Runner.StartAsync("secondary-2");
         await cluster.WaitForWritableAsync();
         var health = await cluster.MasterHealthAsync();
         Assert.Equal("Adopted", health.GetProperty("adoption").GetProperty("state").GetString());
@@ -128,27 +128,27 @@ public sealed class DurabilityTests
     public async Task ASecondaryKilledAndRestartedOnItsDirectoryIsSentOnlyWhatItMissed()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
         for (var i = 0; i < 40; i++)
         {
             Assert.Equal(201, (await cluster.AppendAsync($"before-{i}", 3)).Status);
         }
 
-        await cluster.Host.KillAsync("secondary-1");
+        await cluster.Runner.KillAsync("secondary-1");
         for (var i = 0; i < 10; i++)
         {
             Assert.Equal(201, (await cluster.AppendAsync($"while-down-{i}", 2)).Status);
         }
 
-        var linesBefore = cluster.Host["secondary-1"].Output.Count;
-        await cluster.Host.StartAsync("secondary-1");
+        var linesBefore = cluster.Runner["secondary-1"].Output.Count;
+        await cluster.Runner.StartAsync("secondary-1");
         var expected = await cluster.MessagesAsync("master");
         await Eventually.MatchAsync("secondary-1 to catch up", () => cluster.MessagesAsync("secondary-1"),
             m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
 
         // What it received after the restart starts after what it kept: no entry is sent to it twice.
-        var received = cluster.Host["secondary-1"].Output.Skip(linesBefore).Where(l => l.Contains("Received ", StringComparison.Ordinal)).ToList();
+        var received = cluster.Runner["secondary-1"].Output.Skip(linesBefore).Where(l => l.Contains("Received ", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(received);
         Assert.Contains("Received 41..", received[0], StringComparison.Ordinal);
     }

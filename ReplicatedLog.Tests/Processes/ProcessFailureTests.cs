@@ -1,4 +1,6 @@
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Events;
+using ReplicatedLog.AppHost.Hosting.Runtime;
 using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Tests.Support;
 
@@ -15,8 +17,8 @@ public sealed class ProcessFailureTests
         // As the course runs it: logs in memory. (On disk, a master started on an empty directory first waits for
         // both secondaries, to adopt their log if they hold one: DurabilityTests.)
         await using var cluster = ProcessCluster.Create(secondaries: 2, InMemory);
-        await cluster.Host.StartAsync("secondary-1");
-        await cluster.Host.StartAsync("master");
+        await cluster.Runner.StartAsync("secondary-1");
+        await cluster.Runner.StartAsync("master");
         await cluster.WaitForStatusAsync("secondary-1", SecondaryStatus.Healthy);
 
         Assert.Equal(201, (await cluster.AppendAsync("Msg1", 1)).Status);
@@ -27,7 +29,7 @@ public sealed class ProcessFailureTests
         Assert.Equal(201, (await cluster.AppendAsync("Msg4", 1)).Status);
         Assert.False(msg3.IsCompleted, "Msg3 (w=3) answered while secondary-2 was not running");
 
-        await cluster.Host.StartAsync("secondary-2");
+        await cluster.Runner.StartAsync("secondary-2");
         var (status, body) = await msg3.WaitAsync(Deadline);
         Assert.Equal(201, status);
         Assert.Equal(3, body!.Acks);
@@ -48,7 +50,7 @@ public sealed class ProcessFailureTests
     public async Task ASecondaryKilledWithSigkillMidStreamLosesNothingAcknowledgedAndDuplicatesNothing()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
 
         var acknowledged = new List<string>();
@@ -69,9 +71,9 @@ public sealed class ProcessFailureTests
         });
 
         await Eventually.TrueAsync("some appends before the kill", () => { lock (acknowledged) { return acknowledged.Count >= 50; } });
-        await cluster.Host.KillAsync("secondary-1");
+        await cluster.Runner.KillAsync("secondary-1");
         await Eventually.TrueAsync("appends while secondary-1 is dead", () => { lock (acknowledged) { return acknowledged.Count >= 100; } });
-        await cluster.Host.StartAsync("secondary-1");
+        await cluster.Runner.StartAsync("secondary-1");
         await Eventually.TrueAsync("appends after the restart", () => { lock (acknowledged) { return acknowledged.Count >= 150; } });
         await writing.CancelAsync();
         await writer.WaitAsync(Deadline);
@@ -90,10 +92,10 @@ public sealed class ProcessFailureTests
     public async Task APausedSecondaryGoesSuspectedThenUnhealthyAndW3WaitsUntilItIsResumed()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForStatusAsync("secondary-1", SecondaryStatus.Healthy);
 
-        cluster.Host.Pause("secondary-1");
+        cluster.Runner.Pause("secondary-1");
         await cluster.WaitForOutputAsync("master", "secondary-1 is now Suspected (was Healthy)");
         await cluster.WaitForOutputAsync("master", "secondary-1 is now Unhealthy (was Suspected)");
         await cluster.WaitForStatusAsync("secondary-1", SecondaryStatus.Unhealthy);
@@ -103,7 +105,7 @@ public sealed class ProcessFailureTests
             describe: h => h.ToString());
         Assert.False(blocked.IsCompleted);
 
-        cluster.Host.Resume("secondary-1");
+        cluster.Runner.Resume("secondary-1");
         await cluster.WaitForStatusAsync("secondary-1", SecondaryStatus.Healthy);
         var (status, body) = await blocked.WaitAsync(Deadline);
         Assert.Equal(201, status);
@@ -114,17 +116,17 @@ public sealed class ProcessFailureTests
     public async Task WithBothSecondariesKilledTheMasterIsReadOnlyAndOneBackMakesItWritable()
     {
         await using var cluster = ProcessCluster.Create(secondaries: 2);
-        await cluster.Host.StartAllAsync();
+        await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
         Assert.Equal(201, (await cluster.AppendAsync("before", "all")).Status);
 
-        await cluster.Host.KillAsync("secondary-1");
-        await cluster.Host.KillAsync("secondary-2");
+        await cluster.Runner.KillAsync("secondary-1");
+        await cluster.Runner.KillAsync("secondary-2");
         await cluster.WaitForWritableAsync(false);
         Assert.Equal(503, (await cluster.AppendAsync("refused", 1)).Status);
         Assert.Equal(["before"], await cluster.MessagesAsync("master"));
 
-        await cluster.Host.StartAsync("secondary-2");
+        await cluster.Runner.StartAsync("secondary-2");
         await cluster.WaitForWritableAsync();
         Assert.Equal(201, (await cluster.AppendAsync("after", 2)).Status);
     }
@@ -136,11 +138,11 @@ public sealed class ProcessFailureTests
         await using var cluster = ProcessCluster.Create(secondaries: 2,
             configure: b => b["secondary-2"].WithEnvironment("Replication__DelayMs", -5));
 
-        var failure = await Assert.ThrowsAsync<ResourceFailedException>(() => cluster.Host.StartAllAsync());
+        var failure = await Assert.ThrowsAsync<ResourceFailedException>(() => cluster.Runner.StartAllAsync());
 
         Assert.Equal("secondary-2", failure.Resource.Name);
-        Assert.Null(cluster.Host["master"].ProcessId);
-        Assert.Equal(ResourceState.Waiting, cluster.Host["master"].State);
+        Assert.Null(cluster.Runner["master"].ProcessId);
+        Assert.Equal(ResourceState.Waiting, cluster.Runner["master"].State);
         Assert.Contains("DelayMs", failure.Message);
     }
 }

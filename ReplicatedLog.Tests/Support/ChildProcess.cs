@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Runtime;
 
 namespace ReplicatedLog.Tests.Support;
 

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Runtime;
 using ReplicatedLog.Core.Contracts;
 
 namespace ReplicatedLog.Tests.Support;
 
 /// <summary>
-/// The AppHost's own topology, run as real processes through the AppHost's resource model, on a free block of
-/// ports, with test pacing (heartbeats every 200 ms, short retries, no delays). Every process is stopped on
+/// The AppHost's own topology, run as real processes through the AppHost's resource model and runner, on a free block
+/// of ports, with test pacing (heartbeats every 200 ms, short retries, no delays). Every process is stopped on
 /// dispose, also when the test failed.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
@@ -20,6 +21,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     public ClusterHost Host { get; }
+
+    /// <summary>Starts, stops, kills, pauses the resources by name; each one's state, pid and output.</summary>
+    public ResourceRunner Runner => Host.Runner;
 
     /// <summary>Where the nodes keep their logs (a directory per resource), removed on dispose.</summary>
     public string DataDirectory => _data.Path;
@@ -49,9 +53,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>A client for a resource, by name, whose every call is bounded (20 s).</summary>
     public HttpClient Client(string name)
     {
-        var client = Host.CreateHttpClient(name);
-        client.Timeout = TimeSpan.FromSeconds(20);
-        return client;
+        return new HttpClient { BaseAddress = Runner[name].Url, Timeout = TimeSpan.FromSeconds(20) };
     }
 
     public async Task<(int Status, AppendMessageResponse? Body)> AppendAsync(
@@ -66,9 +68,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<string>> MessagesAsync(string name) =>
-        await TestCluster.MessagesAsync(Host[name].Url);
+        await TestCluster.MessagesAsync(Runner[name].Url);
 
-    public async Task<JsonElement> MasterHealthAsync() => await TestCluster.HealthAsync(Host["master"].Url);
+    public async Task<JsonElement> MasterHealthAsync() => await TestCluster.HealthAsync(Runner["master"].Url);
 
     public async Task<string?> StatusOfAsync(string secondary) =>
         (await MasterHealthAsync()).GetProperty("secondaries").EnumerateArray()
@@ -79,12 +81,12 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Task WaitForStatusAsync(string secondary, SecondaryStatus status) =>
         Eventually.MatchAsync($"{secondary} to be {status} on the master", () => StatusOfAsync(secondary), s => s == status.ToString());
 
-    public Task WaitForWritableAsync(bool writable = true) => TestCluster.WaitForWritableAsync(Host["master"].Url, writable);
+    public Task WaitForWritableAsync(bool writable = true) => TestCluster.WaitForWritableAsync(Runner["master"].Url, writable);
 
     /// <summary>Waits for a line of a resource's output that contains <paramref name="text"/>.</summary>
     public Task WaitForOutputAsync(string name, string text) =>
-        Eventually.TrueAsync($"{name} to write '{text}'", () => Host[name].Output.Any(l => l.Contains(text, StringComparison.Ordinal)),
-            describe: () => string.Join(Environment.NewLine, Host[name].Output.TakeLast(10)));
+        Eventually.TrueAsync($"{name} to write '{text}'", () => Runner[name].Output.Any(l => l.Contains(text, StringComparison.Ordinal)),
+            describe: () => string.Join(Environment.NewLine, Runner[name].Output.TakeLast(10)));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Model;
 
 namespace ReplicatedLog.Tests.Unit;
 
@@ -26,7 +27,7 @@ public sealed class AppHostArgumentsTests
 
         Assert.True(builder.Settings.Fresh);
         Assert.Equal(["/tmp/rl-data/master", "/tmp/rl-data/secondary-1", "/tmp/rl-data/secondary-2"],
-            new[] { "master", "secondary-1", "secondary-2" }.Select(r => builder[r].Environment["Storage__Path"]));
+            new[] { "master", "secondary-1", "secondary-2" }.Select(r => builder[r].EnvironmentFor(ExecutionMode.Run)["Storage__Path"]));
         Assert.False(ClusterHostBuilder.Create(["--base-port", "9100"]).Settings.Fresh);
         Assert.EndsWith("/ReplicatedLog/9100", ClusterHostBuilder.Create(["--base-port", "9100"]).Settings.DataRoot, StringComparison.Ordinal);
         Assert.Equal("--fresh takes no value; got '--fresh=yes'.", ErrorOf("--fresh=yes"));

@@ -1,4 +1,4 @@
-namespace ReplicatedLog.AppHost.Hosting;
+namespace ReplicatedLog.AppHost.Hosting.Events;
 
 /// <summary>Where a resource is in its life.</summary>
 public enum ResourceState
@@ -10,4 +10,5 @@ public enum ResourceState
     Paused,
     Stopping,
     Exited,
+    FailedToStart,
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace ReplicatedLog.AppHost.Hosting;
+namespace ReplicatedLog.AppHost.Hosting.Runtime;
 
 /// <summary>POSIX signals to a child process (Linux numbering).</summary>
 internal static partial class Signals

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace ReplicatedLog.AppHost.Hosting;
+namespace ReplicatedLog.AppHost.Hosting.Model;
 
 /// <summary>Where the build put each service the AppHost references (embedded at build time by the .csproj).</summary>
 public static class ServiceBinaries
@@ -22,5 +22,14 @@ public static class ServiceBinaries
         }
 
         return path;
+    }
+
+    /// <summary>How to run <paramref name="project"/>'s build: its native apphost where there is one, else <c>dotnet</c> on its .dll.</summary>
+    public static ResourceCommand.Executable Executable(string project)
+    {
+        var assembly = AssemblyPath(project);
+        var native = Path.ChangeExtension(assembly, null);
+        var directory = Path.GetDirectoryName(assembly)!;
+        return File.Exists(native) ? new(native, [], directory) : new("dotnet", [assembly], directory);
     }
 }

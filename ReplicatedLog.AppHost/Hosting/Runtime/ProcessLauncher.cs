@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ReplicatedLog.AppHost.Hosting;
+namespace ReplicatedLog.AppHost.Hosting.Runtime;
 
 /// <summary>
 /// Starts child processes from one thread that lives as long as the AppHost. On Linux each child is started through

@@ -1,4 +1,4 @@
-namespace ReplicatedLog.AppHost.Hosting;
+namespace ReplicatedLog.AppHost.Hosting.Events;
 
 /// <summary>How a resource's last run ended: on request, and how, or on its own.</summary>
 public enum ResourceEnding
