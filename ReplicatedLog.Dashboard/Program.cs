@@ -1,0 +1,1 @@
+ReplicatedLog.Dashboard.DashboardApp.Build(args).Run();
