@@ -148,8 +148,10 @@ public sealed class DurabilityTests
             m => m.SequenceEqual(expected), Deadline, m => $"{m.Count} messages");
 
         // What it received after the restart starts after what it kept: no entry is sent to it twice.
-        var received = cluster.Runner["secondary-1"].Output.Skip(linesBefore).Where(l => l.Contains("Received ", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(received);
+        // (The line is written after the entries are readable: wait for it.)
+        var received = await Eventually.MatchAsync("secondary-1 to log what it received",
+            () => Task.FromResult(cluster.Runner["secondary-1"].Output.Skip(linesBefore).Where(l => l.Contains("Received ", StringComparison.Ordinal)).ToList()),
+            lines => lines.Count > 0, Deadline, lines => string.Join(Environment.NewLine, cluster.Runner["secondary-1"].Output.TakeLast(10)));
         Assert.Contains("Received 41..", received[0], StringComparison.Ordinal);
     }
 }
