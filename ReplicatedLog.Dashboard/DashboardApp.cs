@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using ReplicatedLog.Dashboard.Frontend;
 using ReplicatedLog.Dashboard.Otlp;
 using ReplicatedLog.Dashboard.Telemetry;
 using ReplicatedLog.ServiceDefaults;
@@ -48,21 +49,37 @@ public static partial class DashboardApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddGrpc();
+        BrowserLogin.Register(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOtlpHttpApi().RequireHost($"*:{endpoints.OtlpHttp.Port}");
         var grpcHost = $"*:{endpoints.OtlpGrpc.Port}";
         app.MapGrpcService<OtlpGrpcServices.Traces>().RequireHost(grpcHost);
         app.MapGrpcService<OtlpGrpcServices.Logs>().RequireHost(grpcHost);
         app.MapGrpcService<OtlpGrpcServices.Metrics>().RequireHost(grpcHost);
-        app.MapGet("/alive", () => "Healthy").RequireHost($"*:{endpoints.Frontend.Port}");
+        var frontendHost = $"*:{endpoints.Frontend.Port}";
+        app.MapGet("/alive", () => "Healthy").RequireHost(frontendHost);
+        app.MapLogin();
+        app.MapPages(frontendHost);
+        app.MapTelemetryApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILogger<DashboardEndpoints>>();
             LogListening(logger, endpoints.OtlpHttp, endpoints.OtlpGrpc,
                 app.Services.GetRequiredService<OtlpApiKey>().IsRequired ? "an API key" : "no key (unsecured)");
+            var login = app.Services.GetRequiredService<BrowserLogin>();
+            if (login.AllowsAnonymous)
+            {
+                LogAnonymous(logger, endpoints.Frontend);
+            }
+            else
+            {
+                LogLogin(logger, new Uri(endpoints.Frontend, $"/login?t={login.Token}"));
+            }
         });
         return app;
     }
@@ -83,6 +100,13 @@ public static partial class DashboardApp
             kestrel.Listen(IPAddress.Parse(url.Host.Trim('[', ']')), url.Port, Configure);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login to the dashboard at {LoginUrl}")]
+    private static partial void LogLogin(ILogger logger, Uri loginUrl);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The dashboard at {Url} takes anyone who reaches it (ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true)")]
+    private static partial void LogAnonymous(ILogger logger, Uri url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OTLP/HTTP listening on {OtlpHttp}, OTLP/gRPC on {OtlpGrpc}; telemetry needs {Auth}")]
     private static partial void LogListening(ILogger logger, Uri otlpHttp, Uri otlpGrpc, string auth);

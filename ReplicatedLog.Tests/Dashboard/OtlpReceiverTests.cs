@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -11,7 +9,6 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using ReplicatedLog.Dashboard;
 using ReplicatedLog.Dashboard.Telemetry;
 using ReplicatedLog.Tests.Support;
 
@@ -24,26 +21,16 @@ namespace ReplicatedLog.Tests.Dashboard;
 public sealed class OtlpReceiverTests : IAsyncLifetime
 {
     private const string Key = "test-api-key";
-    private readonly int[] _ports = Enumerable.Range(FreePort.Block(3), 3).ToArray();
-    private WebApplication _dashboard = null!;
+    private TestDashboard _dashboard = null!;
 
-    private TelemetryStore Store => _dashboard.Services.GetRequiredService<TelemetryStore>();
+    private TelemetryStore Store => _dashboard.Store;
 
-    private Uri OtlpHttp => new($"http://127.0.0.1:{_ports[1]}");
+    private Uri OtlpHttp => _dashboard.OtlpHttp;
 
-    private Uri OtlpGrpc => new($"http://127.0.0.1:{_ports[2]}");
+    private Uri OtlpGrpc => _dashboard.OtlpGrpc;
 
-    public async Task InitializeAsync()
-    {
-        _dashboard = DashboardApp.Build([
-            $"--urls=http://127.0.0.1:{_ports[0]}",
-            $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL={OtlpHttp}",
-            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={OtlpGrpc}",
-            $"--Dashboard:Otlp:PrimaryApiKey={Key}",
-            "--Dashboard:TelemetryLimits:MaxLogCount=1000",
-        ]);
-        await _dashboard.StartAsync();
-    }
+    public async Task InitializeAsync() =>
+        _dashboard = await TestDashboard.StartAsync($"--Dashboard:Otlp:PrimaryApiKey={Key}", "--Dashboard:TelemetryLimits:MaxLogCount=1000");
 
     public async Task DisposeAsync() => await _dashboard.DisposeAsync();
 

@@ -1,0 +1,172 @@
+// The dashboard's pages: one shell, drawn from the JSON API, redrawn when new telemetry arrives (a long poll).
+"use strict";
+
+const $ = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content; };
+const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const time = (t) => new Date(t).toLocaleTimeString(undefined, { hour12: false }) + "." + String(new Date(t).getMilliseconds()).padStart(3, "0");
+const ms = (v) => v < 1 ? `${(v * 1000).toFixed(0)} µs` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
+const attrs = (list) => (list || []).map((a) => `${esc(a.key)}=${esc(a.value)}`).join(" · ");
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  if (response.status === 401) { location.href = `/login?returnUrl=${encodeURIComponent(location.pathname + location.search)}`; throw new Error("login"); }
+  if (!response.ok) { const problem = await response.json().catch(() => ({})); throw new Error(problem.detail || `${response.status}`); }
+  return response.json();
+}
+
+const query = () => new URLSearchParams(location.search);
+function navigate(url) { history.pushState(null, "", url); draw(); }
+document.addEventListener("click", (e) => {
+  const a = e.target.closest("a[href^='/']");
+  if (a && !e.ctrlKey && !e.metaKey) { e.preventDefault(); navigate(a.getAttribute("href")); }
+});
+window.addEventListener("popstate", () => draw());
+
+const pages = [
+  { match: /^\/$/, nav: "resources", draw: resources },
+  { match: /^\/consolelogs(?:\/resource\/([^/]+))?$/, nav: "console", draw: consoleLogs },
+  { match: /^\/structuredlogs(?:\/resource\/([^/]+))?$/, nav: "logs", draw: structuredLogs },
+  { match: /^\/traces\/detail\/([0-9a-f]+)$/, nav: "traces", draw: traceDetail },
+  { match: /^\/traces$/, nav: "traces", draw: traces },
+  { match: /^\/metrics(?:\/resource\/([^/]+))?$/, nav: "metrics", draw: metrics },
+];
+
+let drawing = null;
+async function draw() {
+  const page = pages.find((p) => p.match.test(location.pathname)) || pages[0];
+  const arg = decodeURIComponent(location.pathname.match(page.match)?.[1] ?? "");
+  document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("current", a.dataset.page === page.nav));
+  const run = (drawing = Symbol());
+  try {
+    const content = await page.draw(arg);
+    if (run !== drawing) return;
+    const main = document.getElementById("page");
+    const focused = document.activeElement?.id;
+    main.replaceChildren(content);
+    if (focused) document.getElementById(focused)?.focus();
+  } catch (error) {
+    if (error.message !== "login") document.getElementById("page").replaceChildren($(`<p class="error">${esc(error.message)}</p>`));
+  }
+}
+
+async function resources() {
+  let list;
+  try { list = await api("/api/resources"); } catch (error) {
+    return $(`<h1>Resources</h1><p class="muted">No resources to show: this dashboard is not connected to an AppHost (${esc(error.message)}). Telemetry sent to it is under Structured logs, Traces and Metrics.</p>`);
+  }
+  const rows = list.map((r) => `<tr data-resource="${esc(r.name)}">
+      <td><strong>${esc(r.name)}</strong></td><td class="${esc(r.state)}">${esc(r.state)}${r.exitCode != null ? ` (exit ${esc(r.exitCode)})` : ""}</td>
+      <td>${r.url ? `<a href="${esc(r.url)}" target="_blank" rel="noopener">${esc(r.url)}</a>` : ""}</td><td class="num">${esc(r.processId ?? "")}</td>
+      <td>${r.startedAt ? time(r.startedAt) : ""}</td><td class="num">${esc(r.restarts ?? 0)}</td>
+      <td>${esc(Object.entries(r.properties || {}).map(([k, v]) => `${k}: ${v}`).join(", "))}</td>
+      <td>${["stop", "start", "restart", "kill", "pause", "resume"].map((c) => `<button data-command="${c}" class="quiet">${c}</button>`).join("")}
+        <a href="/consolelogs/resource/${encodeURIComponent(r.name)}">console</a></td></tr>`).join("");
+  const page = $(`<h1>Resources</h1><table><thead><tr><th>Name</th><th>State</th><th>URL</th><th>PID</th><th>Started</th><th>Restarts</th><th>Details</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>`);
+  page.querySelectorAll("button[data-command]").forEach((b) => b.addEventListener("click", async () => {
+    const name = b.closest("tr").dataset.resource;
+    b.disabled = true;
+    try { await api(`/api/resources/${encodeURIComponent(name)}/commands/${b.dataset.command}`, { method: "POST" }); } catch (error) { alert(error.message); }
+    draw();
+  }));
+  return page;
+}
+
+async function consoleLogs(name) {
+  const list = await api("/api/resources").catch(() => []);
+  const chosen = name || list[0]?.name;
+  const options = list.map((r) => `<option ${r.name === chosen ? "selected" : ""}>${esc(r.name)}</option>`).join("");
+  const lines = chosen ? await api(`/api/resources/${encodeURIComponent(chosen)}/console`).catch(() => []) : [];
+  const page = $(`<h1>Console</h1><div class="filters"><label>Resource <select id="console-resource">${options}</select></label></div>
+    <pre class="console">${lines.map((l) => esc(l.text ?? l)).join("\n")}</pre>`);
+  page.querySelector("select").addEventListener("change", (e) => navigate(`/consolelogs/resource/${encodeURIComponent(e.target.value)}`));
+  return page;
+}
+
+async function structuredLogs(resource) {
+  const q = query();
+  const params = new URLSearchParams({ level: q.get("level") || "", text: q.get("text") || "" });
+  if (resource) params.set("resource", resource);
+  const [resources, logs] = await Promise.all([api("/api/telemetry/resources"), api(`/api/telemetry/logs?${params}`)]);
+  const options = resources.map((r) => `<option value="${esc(r.key)}" ${r.key === resource ? "selected" : ""}>${esc(r.key)}</option>`).join("");
+  const levels = ["", "Debug", "Information", "Warning", "Error"].map((l) => `<option ${l === (q.get("level") || "") ? "selected" : ""}>${l}</option>`).join("");
+  const rows = logs.map((l) => `<tr><td>${time(l.time)}</td><td>${esc(l.service)}</td><td class="${esc(l.severity)}">${esc(l.severity)}</td>
+      <td>${esc(l.message)}<div class="attrs">${esc(l.category)}${l.attributes.length ? " · " + attrs(l.attributes) : ""}</div></td>
+      <td>${l.traceId ? `<a href="/traces/detail/${l.traceId}">trace</a>` : ""}</td></tr>`).join("");
+  const page = $(`<h1>Structured logs</h1><form class="filters" id="log-filters">
+      <label>Resource <select name="resource"><option value="">(all)</option>${options}</select></label>
+      <label>Level <select name="level">${levels}</select></label>
+      <label>Text <input id="log-text" name="text" value="${esc(q.get("text") || "")}"></label><button type="submit">Filter</button></form>
+    <table><thead><tr><th>Time</th><th>Resource</th><th>Level</th><th>Message</th><th>Trace</th></tr></thead><tbody>${rows}</tbody></table>
+    ${logs.length ? "" : `<p class="muted">No log records${q.get("text") || q.get("level") ? " match" : " yet"}.</p>`}`);
+  page.querySelector("form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    const path = f.get("resource") ? `/structuredlogs/resource/${encodeURIComponent(f.get("resource"))}` : "/structuredlogs";
+    navigate(`${path}?${new URLSearchParams({ level: f.get("level"), text: f.get("text") })}`);
+  });
+  return page;
+}
+
+async function traces() {
+  const list = await api("/api/telemetry/traces");
+  const rows = list.map((t) => `<tr><td>${time(t.start)}</td><td><a href="/traces/detail/${t.traceId}">${esc(t.name)}</a></td>
+      <td>${esc(t.services.join(", "))}</td><td class="num">${t.spans}</td><td class="num">${ms(t.durationMs)}</td>
+      <td class="${t.errors ? "error" : ""}">${t.errors ? `${t.errors} errors` : ""}</td></tr>`).join("");
+  return $(`<h1>Traces</h1><table><thead><tr><th>Start</th><th>Name</th><th>Services</th><th>Spans</th><th>Duration</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+    ${list.length ? "" : `<p class="muted">No traces yet.</p>`}`);
+}
+
+async function traceDetail(traceId) {
+  const trace = await api(`/api/telemetry/traces/${traceId}`);
+  const depth = new Map();
+  const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+  const level = (s) => depth.get(s.spanId) ?? (depth.set(s.spanId, s.parentSpanId && byId.has(s.parentSpanId) ? level(byId.get(s.parentSpanId)) + 1 : 0), depth.get(s.spanId));
+  const total = Math.max(trace.durationMs, 0.001);
+  const rows = trace.spans.map((s) => `<div class="row"><div class="label" style="padding-left:${level(s)}rem" title="${esc(s.name)}">
+        <strong>${esc(s.service)}</strong> ${esc(s.name)} <span class="muted">${ms(s.durationMs)}</span>
+        ${s.links.map((l) => l.known ? ` <a href="/traces/detail/${l.traceId}">↗ linked</a>` : "").join("")}
+        <div class="attrs">${attrs(s.attributes)}${s.statusMessage ? ` · <span class="error">${esc(s.statusMessage)}</span>` : ""}</div></div>
+      <div class="track"><div class="span ${esc(s.status)}" style="left:${(s.offsetMs / total) * 100}%;width:${(s.durationMs / total) * 100}%"></div></div></div>`).join("");
+  const from = trace.linkedFrom.filter((id) => id !== traceId).map((id) => `<a href="/traces/detail/${id}">${id.slice(0, 12)}…</a>`).join(", ");
+  return $(`<h1>Trace ${esc(traceId.slice(0, 12))}… <span class="muted">${ms(trace.durationMs)}, ${trace.spans.length} spans</span></h1>
+    ${from ? `<p>Linked from: ${from}</p>` : ""}<div class="waterfall">${rows}</div>`);
+}
+
+async function metrics(resource) {
+  const resources = await api("/api/telemetry/resources");
+  const chosen = resource || resources[0]?.key || "";
+  const list = chosen ? await api(`/api/telemetry/metrics?resource=${encodeURIComponent(chosen)}`) : [];
+  const options = resources.map((r) => `<option value="${esc(r.key)}" ${r.key === chosen ? "selected" : ""}>${esc(r.key)}</option>`).join("");
+  const spark = (points) => {
+    const values = points.map((p) => p.value ?? 0);
+    if (values.length < 2) return "";
+    const min = Math.min(...values), max = Math.max(...values), span = max - min || 1;
+    return `<svg class="spark" viewBox="0 0 160 28" role="img" aria-label="over time"><polyline points="${values.map((v, i) => `${(i / (values.length - 1)) * 158 + 1},${27 - ((v - min) / span) * 26}`).join(" ")}"/></svg>`;
+  };
+  const rows = list.map((m) => {
+    const last = m.points[m.points.length - 1];
+    const value = last ? (m.kind === "Histogram" ? `count ${last.count}, mean ${(last.value ?? 0).toFixed(2)}` : last.value) : "";
+    return `<tr><td><strong>${esc(m.name)}</strong><div class="attrs">${esc(m.meter)} · ${esc(m.description)}</div></td><td>${esc(m.kind)}</td>
+      <td class="num">${esc(value)} ${esc(m.unit)}</td><td>${spark(m.points)}</td><td class="attrs">${last ? attrs(last.attributes) : ""}</td></tr>`;
+  }).join("");
+  const page = $(`<h1>Metrics</h1><div class="filters"><label>Resource <select id="metrics-resource">${options}</select></label></div>
+    <table><thead><tr><th>Instrument</th><th>Kind</th><th>Last</th><th>Over time</th><th>Attributes</th></tr></thead><tbody>${rows}</tbody></table>
+    ${list.length ? "" : `<p class="muted">No metrics yet.</p>`}`);
+  page.querySelector("select").addEventListener("change", (e) => navigate(`/metrics/resource/${encodeURIComponent(e.target.value)}`));
+  return page;
+}
+
+async function live() {
+  let version = -1;
+  for (;;) {
+    try {
+      const answer = await api(`/api/telemetry/changes?since=${version}`);
+      // Not while someone types in a filter: the page is redrawn once they leave it.
+      while (document.activeElement?.matches("#page input")) await new Promise((r) => setTimeout(r, 500));
+      if (answer.version !== version) { version = answer.version; await draw(); }
+    } catch { await new Promise((r) => setTimeout(r, 2000)); }
+  }
+}
+
+draw();
+live();

@@ -1,0 +1,82 @@
+using ReplicatedLog.Dashboard.Telemetry;
+
+namespace ReplicatedLog.Dashboard.Frontend;
+
+/// <summary>
+/// The telemetry the pages show, as JSON: resources, structured logs (filtered by resource, level and text), traces
+/// (a list, and one trace with its spans and the traces its spans link to), metrics; and a long poll that answers
+/// when anything new arrived, which is how the pages update live.
+/// </summary>
+public static class TelemetryApi
+{
+    public static RouteGroupBuilder MapTelemetryApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/telemetry");
+        api.MapGet("/resources", (TelemetryStore store) => store.Resources.Select(r => new { r.Key, r.Name, r.InstanceId, r.Attributes }));
+        api.MapGet("/logs", (TelemetryStore store, string? resource, string? level, string? text, int? limit) =>
+        {
+            var minimum = Severity(level);
+            return store.Logs(resource)
+                .Where(l => l.SeverityNumber >= minimum)
+                .Where(l => string.IsNullOrEmpty(text) || l.Message.Contains(text, StringComparison.OrdinalIgnoreCase)
+                    || l.Category.Contains(text, StringComparison.OrdinalIgnoreCase))
+                .TakeLast(Math.Clamp(limit ?? 500, 1, 5_000))
+                .Reverse()
+                .Select(l => new
+                {
+                    resource = l.Resource.Key, service = l.Resource.Name, l.Time, l.Severity, l.SeverityNumber, l.Category, l.Message,
+                    l.Attributes, l.TraceId, l.SpanId,
+                });
+        });
+        api.MapGet("/traces", (TelemetryStore store, string? resource, int? limit) => store.Traces()
+            .Where(t => resource is null || t.Spans.Any(s => s.Resource.Key == resource))
+            .Take(Math.Clamp(limit ?? 200, 1, 5_000))
+            .Select(t => new
+            {
+                t.TraceId, name = $"{t.Root.Resource.Name}: {t.Root.Name}", t.Start, durationMs = t.Duration.TotalMilliseconds,
+                spans = t.Spans.Count, t.Services, errors = t.Spans.Count(s => s.Status == "Error"),
+            }));
+        api.MapGet("/traces/{traceId}", (TelemetryStore store, string traceId) => store.Trace(traceId) is { } trace
+            ? Results.Ok(new
+            {
+                trace.TraceId, trace.Start, durationMs = trace.Duration.TotalMilliseconds,
+                spans = trace.Spans.Select(s => new
+                {
+                    service = s.Resource.Name, resource = s.Resource.Key, s.Scope, s.SpanId, s.ParentSpanId, s.Name, s.Kind, s.Status,
+                    s.StatusMessage, offsetMs = (s.Start - trace.Start).TotalMilliseconds, durationMs = s.Duration.TotalMilliseconds,
+                    s.Attributes,
+                    events = s.Events.Select(e => new { e.Name, offsetMs = (e.Time - trace.Start).TotalMilliseconds, e.Attributes }),
+                    links = s.Links.Select(l => new { l.TraceId, l.SpanId, known = store.Trace(l.TraceId) is not null }),
+                }),
+                // The traces whose spans link to this one: a batch that carried this append, seen from the append.
+                linkedFrom = store.Spans().Where(s => s.Links.Any(l => l.TraceId == traceId)).Select(s => s.TraceId).Distinct(),
+            })
+            : Results.Problem($"No trace {traceId} is kept (it may have been dropped: Dashboard:TelemetryLimits:MaxSpanCount).",
+                statusCode: StatusCodes.Status404NotFound));
+        api.MapGet("/metrics", (TelemetryStore store, string? resource) => store.Instruments(resource).Select(i => new
+        {
+            resource = i.Resource.Key, service = i.Resource.Name, i.Meter, i.Name, i.Description, i.Unit, i.Kind,
+            points = i.Points.TakeLast(120).Select(p => new { p.Time, p.Value, p.Count, p.Sum, p.Attributes }),
+        }));
+        api.MapGet("/changes", async (TelemetryStore store, long? since, CancellationToken cancellationToken) =>
+        {
+            // A long poll: answers at once when something is newer than `since`, else when it arrives (or after 25 s).
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(25));
+            await store.WhenChangedAsync(since ?? -1, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return new { version = store.Version };
+        });
+        return api;
+    }
+
+    private static int Severity(string? level) => level?.ToLowerInvariant() switch
+    {
+        "trace" => 1,
+        "debug" => 5,
+        "information" or "info" => 9,
+        "warning" or "warn" => 13,
+        "error" => 17,
+        "critical" => 21,
+        _ => 0,
+    };
+}
