@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using ReplicatedLog.Dashboard.Cluster;
 using ReplicatedLog.Dashboard.Frontend;
 using ReplicatedLog.Dashboard.Otlp;
 using ReplicatedLog.Dashboard.Telemetry;
@@ -50,6 +51,8 @@ public static partial class DashboardApp
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddGrpc();
         BrowserLogin.Register(builder.Services);
+        builder.Services.AddSingleton(sp => new ClusterClient(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<IConfiguration>()));
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -66,6 +69,7 @@ public static partial class DashboardApp
         app.MapLogin();
         app.MapPages(frontendHost);
         app.MapTelemetryApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
+        app.MapClusterApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILogger<DashboardEndpoints>>();

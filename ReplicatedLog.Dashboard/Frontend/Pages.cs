@@ -4,7 +4,7 @@ namespace ReplicatedLog.Dashboard.Frontend;
 
 /// <summary>
 /// The pages, at Aspire's routes: <c>/</c> (resources), <c>/consolelogs</c>, <c>/structuredlogs</c>, <c>/traces</c>
-/// (and <c>/traces/detail/{id}</c>), <c>/metrics</c>. They are one shell that draws itself from the JSON API; the
+/// (and <c>/traces/detail/{id}</c>), <c>/metrics</c>, and <c>/cluster</c>, which Aspire has not. They are one shell that draws itself from the JSON API; the
 /// shell, its script and its style are built into the assembly, so the dashboard runs from any directory.
 /// </summary>
 public static class Pages
@@ -12,7 +12,7 @@ public static class Pages
     private static readonly string[] Routes =
     [
         "/", "/consolelogs", "/consolelogs/resource/{name}", "/structuredlogs", "/structuredlogs/resource/{name}", "/traces",
-        "/traces/detail/{traceId}", "/metrics", "/metrics/resource/{name}",
+        "/traces/detail/{traceId}", "/metrics", "/metrics/resource/{name}", "/cluster",
     ];
 
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder routes, string frontendHost)

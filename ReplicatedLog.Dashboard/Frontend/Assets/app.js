@@ -29,6 +29,7 @@ const pages = [
   { match: /^\/traces\/detail\/([0-9a-f]+)$/, nav: "traces", draw: traceDetail },
   { match: /^\/traces$/, nav: "traces", draw: traces },
   { match: /^\/metrics(?:\/resource\/([^/]+))?$/, nav: "metrics", draw: metrics },
+  { match: /^\/cluster$/, nav: "cluster", draw: cluster },
 ];
 
 let drawing = null;
@@ -39,7 +40,7 @@ async function draw() {
   const run = (drawing = Symbol());
   try {
     const content = await page.draw(arg);
-    if (run !== drawing) return;
+    if (run !== drawing || content === null) return;
     const main = document.getElementById("page");
     const focused = document.activeElement?.id;
     main.replaceChildren(content);
@@ -155,6 +156,92 @@ async function metrics(resource) {
   page.querySelector("select").addEventListener("change", (e) => navigate(`/metrics/resource/${encodeURIComponent(e.target.value)}`));
   return page;
 }
+
+// The Cluster page: the append form and the appends waiting stay; the nodes' columns are redrawn every second.
+const pending = [];
+async function cluster() {
+  if (document.getElementById("cluster-shell")) { await refreshNodes(); return null; }
+  const page = $(`<div id="cluster-shell"><h1>Cluster</h1>
+    <form id="append-form" class="filters">
+      <label>Message <input id="append-message" name="message" required value="Msg1"></label>
+      <label>w <select id="append-w" name="w"><option>1</option><option>2</option><option selected>3</option><option>majority</option><option>all</option></select></label>
+      <label>Id <input id="append-id" name="id" size="8"></label>
+      <label>Timeout (ms) <input id="append-timeout" name="timeoutMs" size="7"></label>
+      <button type="submit">Append</button></form>
+    <table id="appends"><thead><tr><th>Message</th><th>w</th><th>Answer</th><th>Trace</th></tr></thead><tbody></tbody></table>
+    <p id="cluster-state" class="muted"></p><div id="cluster-nodes" class="nodes"></div></div>`);
+  page.querySelector("form").addEventListener("submit", (e) => { e.preventDefault(); append(new FormData(e.target)); });
+  setTimeout(refreshNodes);
+  return page;
+}
+
+async function append(form) {
+  const body = { message: form.get("message") };
+  const w = form.get("w"); body.w = /^\d+$/.test(w) ? Number(w) : w;
+  if (form.get("id")) body.id = form.get("id");
+  if (form.get("timeoutMs")) body.timeoutMs = Number(form.get("timeoutMs"));
+  const item = { message: body.message, w: body.w, answer: "waiting…", traceId: null };
+  pending.unshift(item);
+  drawAppends();
+  try {
+    const result = await api("/api/cluster/append", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    item.traceId = result.traceId;
+    const a = result.answer || {};
+    item.answer = result.status < 300 ? `${result.status}: index ${a.index}, ${a.acks} acks${a.duplicate ? ", duplicate" : ""}${a.timedOut ? ", timed out" : ""}` : `${result.status}: ${a.detail || ""}`;
+  } catch (error) { item.answer = error.message; }
+  drawAppends();
+}
+
+function drawAppends() {
+  const body = document.querySelector("#appends tbody");
+  if (!body) return;
+  body.replaceChildren($(pending.slice(0, 10).map((p) => `<tr><td>${esc(p.message)}</td><td>${esc(p.w)}</td>
+    <td class="${p.answer === "waiting…" ? "Warning" : ""}">${esc(p.answer)}</td><td>${p.traceId ? `<a href="/traces/detail/${p.traceId}">trace</a>` : ""}</td></tr>`).join("")));
+}
+
+async function refreshNodes() {
+  const target = document.getElementById("cluster-nodes");
+  if (!target || document.activeElement?.closest("#cluster-nodes")) return;
+  let snapshot;
+  try { snapshot = await api("/api/cluster"); } catch (error) {
+    document.getElementById("cluster-state").textContent = error.message;
+    return;
+  }
+  const health = snapshot.health;
+  const peers = new Map((health.secondaries || []).map((s) => [s.name, s]));
+  const last = health.lastIndex || 0;
+  const from = Math.max(1, last - 14);
+  document.getElementById("cluster-state").innerHTML = `<span class="${health.readOnly ? "error" : "Healthy"}">${esc(health.description || "")}</span>`
+    + ` · log ${esc((health.logId || "").slice(0, 8))}, ${last} entries, ${health.pendingWrites ?? 0} appends waiting`;
+  target.replaceChildren($(snapshot.nodes.map((n) => {
+    const peer = peers.get(n.name);
+    const held = new Map((n.entries || []).map((e) => [e.index, e.message]));
+    const rows = [];
+    for (let i = last; i >= from; i--) rows.push(held.has(i) ? `<li><span class="muted">${i}</span> ${esc(held.get(i))}</li>` : `<li class="missing"><span class="muted">${i}</span> missing</li>`);
+    const faults = n.faults;
+    return `<section class="node" data-node="${esc(n.name)}"><h2>${esc(n.name)}</h2>
+      ${peer ? `<p><span class="${esc(peer.status)}">${esc(peer.status)}</span> · acked ${peer.ackedIndex} · lag ${peer.lag}${peer.logsMatch === false ? ' · <span class="error">log differs</span>' : ""}${peer.lastError ? `<br><span class="attrs">${esc(peer.lastError)}</span>` : ""}</p>` : `<p>${health.readOnly ? '<span class="error">read-only</span>' : '<span class="Healthy">writable</span>'}</p>`}
+      ${n.error ? `<p class="error">${esc(n.error)}</p>` : ""}
+      ${n.delay ? `<form class="setting" data-setting="delay"><label>Delay (ms) <input name="delayMs" size="6" value="${n.delay.delayMs}"></label><button>Set</button></form>` : ""}
+      ${faults ? `<form class="setting" data-setting="faults"><label>Errors <input name="errorAfterApplyRate" size="4" value="${faults.errorAfterApplyRate ?? 0}"></label>
+        <label>Drops <input name="dropRate" size="4" value="${faults.dropRate ?? 0}"></label>
+        <label><input type="checkbox" name="paused" ${faults.paused ? "checked" : ""}> Paused</label><button>Set</button></form>` : ""}
+      <ol class="tail">${rows.join("")}</ol></section>`;
+  }).join("")));
+  target.querySelectorAll("form.setting").forEach((f) => f.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const name = f.closest("section").dataset.node;
+    const data = new FormData(f);
+    const body = f.dataset.setting === "delay" ? { delayMs: Number(data.get("delayMs")) }
+      : { errorAfterApplyRate: Number(data.get("errorAfterApplyRate")), dropRate: Number(data.get("dropRate")), paused: data.get("paused") === "on" };
+    try { await api(`/api/cluster/secondaries/${encodeURIComponent(name)}/${f.dataset.setting}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }); }
+    catch (error) { alert(error.message); }
+    document.activeElement?.blur();
+    refreshNodes();
+  }));
+}
+
+setInterval(() => { if (location.pathname === "/cluster") refreshNodes(); }, 1000);
 
 async function live() {
   let version = -1;
