@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace ReplicatedLog.Tests.Support;
+
+/// <summary>
+/// A real browser for the dashboard's pages: Debian's Chromium (<c>apt-get install chromium</c>; another one through
+/// <c>REPLICATEDLOG_CHROMIUM</c>) driven by Playwright, headless, closed on dispose.
+/// </summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("REPLICATEDLOG_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public static async Task<BrowserSession> StartAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"The browser tests need Chromium at {ChromiumPath}: apt-get install chromium (or set REPLICATEDLOG_CHROMIUM).");
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+            });
+            return new BrowserSession(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new page in a context of its own (its own cookies), with a generous default timeout.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1300, Height = 900 } });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
