@@ -21,6 +21,7 @@ public sealed class MasterHealthCheck(MasterLog log, SecondaryRegistry registry,
             ["lastIndex"] = last,
             ["durableIndex"] = log.DurableIndex,
             ["generation"] = log.Generation,
+            ["base"] = log.Base,
             ["readOnly"] = !writable,
             ["quorum"] = new
             {

@@ -29,7 +29,9 @@ public sealed class MasterLog : IReadableLog
         }
 
         LogId = _store.LogId!;
+        Base = _store.LastIndex;
         _store.SetGeneration(_store.Generation + 1);
+        Generation = _store.Generation;
         _store.DurableIndexChanged += OnDurable;
         if (barrier is not null)
         {
@@ -38,8 +40,14 @@ public sealed class MasterLog : IReadableLog
         }
     }
 
-    /// <summary>This run of the master: one more than the run before it on the same store.</summary>
-    public long Generation => _store.Generation;
+    /// <summary>This run of the master: one more than the run before it on the same store. Its entries record it.</summary>
+    public long Generation { get; }
+
+    /// <summary>
+    /// What this run started with: entries 1 to <see cref="Base"/> were recovered from the store (durable: every
+    /// acknowledged entry is among them); entries after it are this run's own.
+    /// </summary>
+    public long Base { get; }
 
     /// <summary>The running checksum of the log at <paramref name="index"/>, or null past its end.</summary>
     public ulong? ChecksumAt(long index) => _store.ChecksumAt(index);
@@ -71,7 +79,7 @@ public sealed class MasterLog : IReadableLog
                 _store.RecordKey(idempotencyKey, index);
             }
 
-            _store.Append([new LogEntry(index, message)]);
+            _store.Append([new LogEntry(index, message, Generation)]);
         }
 
         return (index, false);

@@ -84,6 +84,21 @@ public sealed class MasterLogTests
     }
 
     [Fact]
+    public void EachRunStartsFromWhatTheStoreHoldsAndItsEntriesRecordItsGeneration()
+    {
+        var store = new InMemoryLogStore();
+        var first = new MasterLog(store: store);
+        first.Append("a", null);
+        first.Append("b", null);
+
+        var second = new MasterLog(store: store);
+        second.Append("c", null);
+
+        Assert.Equal((0L, 2L), (first.Base, second.Base));
+        Assert.Equal([1L, 1L, 2L], second.Read(1, 10).Select(e => e.Generation));
+    }
+
+    [Fact]
     public async Task ReplicationShipsOnlyWhatIsDurableOnTheMasterAndW1WaitsForIt()
     {
         var store = new SlowDiskStore();
