@@ -7,9 +7,10 @@ namespace ReplicatedLog.Master.Replication;
 /// The master's log: the only place indexes are given out. Appends are serialized, so indexes are 1, 2, 3, ...
 /// with no gaps, and an idempotency key seen before gets its original index back instead of a new entry. It keeps
 /// its entries, its log id and its keys in the store it is given, and tells the acknowledgement barrier what is
-/// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships only
-/// durable entries, so no secondary ever holds an entry that a crash of the master could take back; each start of
-/// the master is a new generation of the log.
+/// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships
+/// entries as soon as they are appended, so the master's fsync and the secondaries' overlap; a crash may then take
+/// back entries a secondary holds (none of them acknowledged), which is why each start of the master is a new
+/// generation of the log, with the base it recovered (see <see cref="Generation"/>, <see cref="Base"/>).
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
@@ -32,7 +33,6 @@ public sealed class MasterLog : IReadableLog
         Base = _store.LastIndex;
         _store.SetGeneration(_store.Generation + 1);
         Generation = _store.Generation;
-        _store.DurableIndexChanged += OnDurable;
         if (barrier is not null)
         {
             _store.DurableIndexChanged += durable => barrier.Acknowledge(barrier.Master, durable);
@@ -52,7 +52,7 @@ public sealed class MasterLog : IReadableLog
     /// <summary>The running checksum of the log at <paramref name="index"/>, or null past its end.</summary>
     public ulong? ChecksumAt(long index) => _store.ChecksumAt(index);
 
-    /// <summary>The highest index that survives a crash of the master: replication ships up to here.</summary>
+    /// <summary>The highest index that survives a crash of the master.</summary>
     public long DurableIndex => _store.DurableIndex;
 
     /// <summary>Made when this log is created; secondaries holding another log's entries refuse this one.</summary>
@@ -66,6 +66,7 @@ public sealed class MasterLog : IReadableLog
     public (long Index, bool Duplicate) Append(string message, string? idempotencyKey)
     {
         long index;
+        TaskCompletionSource? wake;
         lock (_appendGate)
         {
             if (idempotencyKey is not null && _store.IndexOfKey(idempotencyKey) is { } existing)
@@ -80,17 +81,19 @@ public sealed class MasterLog : IReadableLog
             }
 
             _store.Append([new LogEntry(index, message, Generation)]);
+            (wake, _appended) = (_appended, null);
         }
 
+        wake?.TrySetResult();
         return (index, false);
     }
 
-    /// <summary>Completes once the log holds a durable entry after <paramref name="index"/>: one replication may ship.</summary>
+    /// <summary>Completes once the log holds an entry after <paramref name="index"/>: one replication may ship.</summary>
     public Task WhenAppendedAfter(long index)
     {
         lock (_appendGate)
         {
-            if (_store.DurableIndex > index)
+            if (_store.LastIndex > index)
             {
                 return Task.CompletedTask;
             }
@@ -100,26 +103,13 @@ public sealed class MasterLog : IReadableLog
         }
     }
 
-    /// <summary>A batch for replication: durable entries from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
-    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes)
-    {
-        var durable = _store.DurableIndex;
-        return from > durable ? [] : _store.Read(from, (int)Math.Min(maxEntries, durable - from + 1), maxBytes);
-    }
+    /// <summary>
+    /// A batch for replication: entries from <paramref name="from"/>, durable on the master or not yet, bounded by
+    /// count and UTF-8 bytes.
+    /// </summary>
+    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes) => _store.Read(from, maxEntries, maxBytes);
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);
 
     public IReadOnlyList<string> Messages() => _store.Messages();
-
-    private void OnDurable(long durable)
-    {
-        TaskCompletionSource? wake;
-        lock (_appendGate)
-        {
-            wake = _appended;
-            _appended = null;
-        }
-
-        wake?.TrySetResult();
-    }
 }
