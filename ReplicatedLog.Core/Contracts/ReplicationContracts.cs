@@ -2,8 +2,19 @@ using ReplicatedLog.Core.Log;
 
 namespace ReplicatedLog.Core.Contracts;
 
-/// <summary>Master to secondary: entries of log <paramref name="LogId"/> in index order.</summary>
-public sealed record AppendEntriesRequest(string LogId, IReadOnlyList<LogEntry> Entries);
+/// <summary>
+/// Master to secondary: entries of log <paramref name="LogId"/> in index order, sent by the master run
+/// <paramref name="Generation"/>, which started holding entries 1 to <paramref name="Base"/>.
+/// <paramref name="PrevChecksum"/> is the master's running checksum at the index before the first entry: the entry
+/// this batch continues (null: not said).
+/// </summary>
+/// <remarks>
+/// A secondary ignores a request from a generation older than the newest it has followed; the first request of a
+/// newer generation (or its heartbeat) drops what the secondary holds after <paramref name="Base"/>, entries a master
+/// run sent before it crashed and lost them, none of which was acknowledged to a client.
+/// </remarks>
+public sealed record AppendEntriesRequest(
+    string LogId, IReadOnlyList<LogEntry> Entries, long Generation = 0, long Base = 0, string? PrevChecksum = null);
 
 /// <summary>
 /// Secondary to master: a cumulative acknowledgement. <paramref name="AppliedIndex"/> is the highest index the
@@ -12,13 +23,16 @@ public sealed record AppendEntriesRequest(string LogId, IReadOnlyList<LogEntry> 
 /// </summary>
 public sealed record AppendEntriesResponse(string InstanceId, string? LogId, long AppliedIndex, int HeldBack);
 
-/// <summary>Master to secondary, every heartbeat interval.</summary>
-public sealed record HeartbeatRequest(string LogId, long MasterLastIndex);
+/// <summary>
+/// Master to secondary, every heartbeat interval; it carries the master's generation and base as an append does, so
+/// that a secondary drops a lost suffix as soon as a new master run speaks to it.
+/// </summary>
+public sealed record HeartbeatRequest(string LogId, long MasterLastIndex, long Generation = 0, long Base = 0);
 
 /// <summary>
 /// Secondary to master: who it is, what it holds (<paramref name="AppliedIndex"/>: applied and durable), how slow it
-/// is told to be, and the running checksum of its log at <paramref name="AppliedIndex"/>, by which the master tells
-/// whether the two logs match.
+/// is told to be, the running checksum of its log at <paramref name="AppliedIndex"/>, by which the master tells
+/// whether the two logs match, and the newest generation of the master it has followed.
 /// </summary>
 public sealed record HeartbeatResponse(
     string InstanceId,
@@ -27,7 +41,8 @@ public sealed record HeartbeatResponse(
     int HeldBack,
     int DelayMs,
     bool LogIdMismatch,
-    string? Checksum = null);
+    string? Checksum = null,
+    long Generation = 0);
 
 /// <summary>A secondary announcing itself to the master so that it joins the cluster at run time.</summary>
 public sealed record RegisterSecondaryRequest(string Name, string Url);

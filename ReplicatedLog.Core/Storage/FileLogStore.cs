@@ -26,6 +26,7 @@ public sealed class FileLogStore : ILogStore
     private readonly List<Segment> _segments;
     private readonly FileStream _lockFile;
     private readonly Lock _gate = new();
+    private readonly Lock _flushRound = new();
     private readonly ArrayBufferWriter<byte> _scratch = new();
     private readonly List<int> _frameSizes = [];
     private readonly Thread? _flusher;
@@ -107,17 +108,28 @@ public sealed class FileLogStore : ILogStore
     public void SetLogId(string logId) => Change(() =>
     {
         Write(RecordType.LogId, text: logId);
-        _state.LogId = logId;
+        _state.SetLogId(logId);
     });
 
-    public void SetGeneration(long generation) => Change(() =>
+    /// <summary>Records the generation; with <see cref="FsyncMode.Always"/> it is on disk, with all written before it, when this returns.</summary>
+    public void SetGeneration(long generation)
     {
-        if (generation > _state.Generation)
+        var written = false;
+        Change(() =>
         {
-            Write(RecordType.Generation, generation);
-            _state.Generation = generation;
+            if (generation > _state.Generation)
+            {
+                Write(RecordType.Generation, generation);
+                _state.Generation = generation;
+                written = true;
+            }
+        });
+
+        if (written && _flusher is not null && FlushRound() is { } failed)
+        {
+            ExceptionDispatchInfo.Throw(failed);
         }
-    });
+    }
 
     public void RecordKey(string key, long index) => Change(() =>
     {
@@ -149,7 +161,7 @@ public sealed class FileLogStore : ILogStore
             _frameSizes.Clear();
             foreach (var entry in entries)
             {
-                _frameSizes.Add(RecordFrame.Write(_scratch, RecordType.Entry, entry.Index, _state.Generation, entry.Message));
+                _frameSizes.Add(RecordFrame.Write(_scratch, RecordType.Entry, entry.Index, entry.Generation, entry.Message));
             }
 
             var (segment, offset) = WriteScratch();
@@ -339,18 +351,33 @@ public sealed class FileLogStore : ILogStore
                 stopping = _stopping;
             }
 
-            try
-            {
-                FlushOnce();
-            }
-            catch (Exception e)
-            {
-                _durability.Fail(e as IOException ?? new IOException("The log store's flusher failed.", e));
-            }
-
+            FlushRound();
             if (stopping)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one round of <see cref="FlushOnce"/>. Rounds never overlap, so a round that starts after a write returned
+    /// has made it durable when it ends (an earlier round that took the write's segment ended before it). A failure
+    /// faults the store and is returned.
+    /// </summary>
+    private IOException? FlushRound()
+    {
+        lock (_flushRound)
+        {
+            try
+            {
+                FlushOnce();
+                return null;
+            }
+            catch (Exception e)
+            {
+                var failure = e as IOException ?? new IOException("The log store's flusher failed.", e);
+                _durability.Fail(failure);
+                return failure;
             }
         }
     }
@@ -423,7 +450,7 @@ public sealed class FileLogStore : ILogStore
                         $"Entry {first + i} is not where the log says it is ({segments[segment].Path} at offset {offset}).");
                 }
 
-                if (!batch.TryAdd(new LogEntry(first + i, Encoding.UTF8.GetString(record.Text)), record.Text.Length))
+                if (!batch.TryAdd(new LogEntry(first + i, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length))
                 {
                     return i;
                 }

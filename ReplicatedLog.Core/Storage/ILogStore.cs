@@ -19,19 +19,31 @@ public interface ILogStore : IDisposable
     /// <summary>The highest index that survives a crash of the process.</summary>
     long DurableIndex { get; }
 
-    /// <summary>The generation of the master run that last wrote this log (0 when none has).</summary>
+    /// <summary>
+    /// The highest generation of a master run recorded for this log (0 when none is): on the master its own run, on a
+    /// secondary the newest run of the master it has followed.
+    /// </summary>
     long Generation { get; }
 
     /// <summary>Raised, in order, each time <see cref="DurableIndex"/> moves on, with its new value (or goes back on a truncation).</summary>
     event Action<long>? DurableIndexChanged;
 
-    /// <summary>Gives the store its log id (when it has none, or when it is emptied to take another log).</summary>
+    /// <summary>
+    /// Gives the store its log id (when it has none, or when it is emptied to take another log). Generations belong to
+    /// a log: another log id sets <see cref="Generation"/> back to 0.
+    /// </summary>
     void SetLogId(string logId);
 
-    /// <summary>Records the generation of a master run (it only grows).</summary>
+    /// <summary>
+    /// Records the generation of a master run (it only grows). Durable when this returns, with everything written
+    /// before it: a restart never hands out a generation again whose run may have shipped entries.
+    /// </summary>
     void SetGeneration(long generation);
 
-    /// <summary>Appends entries that continue the log: the first is <see cref="LastIndex"/>+1, the rest follow it.</summary>
+    /// <summary>
+    /// Appends entries that continue the log: the first is <see cref="LastIndex"/>+1, the rest follow it. Each keeps
+    /// its <see cref="LogEntry.Generation"/>, which reads give back.
+    /// </summary>
     void Append(IReadOnlyList<LogEntry> entries);
 
     /// <summary>Completes once <see cref="DurableIndex"/> is at least <paramref name="index"/>.</summary>

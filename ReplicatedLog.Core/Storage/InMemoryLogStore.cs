@@ -11,6 +11,7 @@ namespace ReplicatedLog.Core.Storage;
 public sealed class InMemoryLogStore : ILogStore
 {
     private readonly MessageArena _messages = new();
+    private readonly GenerationRuns _generations = new();
     private readonly KeyWindow _keys;
     private readonly RunningChecksums _checksums = new();
     private readonly Lock _lock = new();
@@ -55,6 +56,12 @@ public sealed class InMemoryLogStore : ILogStore
     {
         lock (_lock)
         {
+            if (_logId != logId)
+            {
+                // The generations followed belong to the log: another log starts from none.
+                _generation = 0;
+            }
+
             _logId = logId;
         }
     }
@@ -89,6 +96,7 @@ public sealed class InMemoryLogStore : ILogStore
             foreach (var entry in entries)
             {
                 _messages.Add(entry.Message);
+                _generations.Add(entry.Generation);
             }
 
             _checksums.Append(entries);
@@ -131,7 +139,7 @@ public sealed class InMemoryLogStore : ILogStore
             var result = new LogEntry[to - from + 1];
             for (var index = from; index <= to; index++)
             {
-                result[index - from] = new LogEntry(index, _messages.Message(index));
+                result[index - from] = new LogEntry(index, _messages.Message(index), _generations.At(index));
             }
 
             return result;
@@ -148,6 +156,7 @@ public sealed class InMemoryLogStore : ILogStore
             if (truncated)
             {
                 _messages.TruncateTo(index - 1);
+                _generations.TruncateTo(index - 1);
                 _keys.ForgetFrom(index);
                 _checksums.TruncateFrom(index);
                 Volatile.Write(ref _lastIndex, _messages.Count);

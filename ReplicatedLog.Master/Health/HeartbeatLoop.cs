@@ -46,18 +46,20 @@ public sealed partial class HeartbeatLoop(
         try
         {
             var response = await peer.Client
-                .HeartbeatAsync(new HeartbeatRequest(log.LogId, log.LastIndex), linked.Token)
+                .HeartbeatAsync(new HeartbeatRequest(log.LogId, log.LastIndex, log.Generation, log.Base), linked.Token)
                 .ConfigureAwait(false);
-            if (response.LogIdMismatch)
+            if (response.LogIdMismatch || response.Generation > log.Generation)
             {
-                var reason = $"it holds entries of another log ({response.LogId}); this log is {log.LogId}";
+                var reason = response.LogIdMismatch
+                    ? $"it holds entries of another log ({response.LogId}); this log is {log.LogId}"
+                    : $"it has followed generation {response.Generation} of this log, newer than this master's {log.Generation} (was this master's directory restored from an older copy?); it ignores this master's requests";
                 if (peer.OnRefused(reason))
                 {
-                    LogRefusing(logger, peer.Name, response.LogId, log.LogId);
+                    LogRefusing(logger, peer.Name, reason);
                 }
                 else
                 {
-                    LogStillRefusing(logger, peer.Name, response.LogId);
+                    LogStillRefusing(logger, peer.Name, reason);
                 }
 
                 return;
@@ -129,9 +131,9 @@ public sealed partial class HeartbeatLoop(
     private static partial void LogDiverged(ILogger logger, string secondary, long applied);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "{Secondary} refuses this log: it holds entries of log {TheirLogId}, this is log {OurLogId}; its acknowledgements do not count until it is started empty")]
-    private static partial void LogRefusing(ILogger logger, string secondary, string? theirLogId, string ourLogId);
+        Message = "{Secondary} refuses this log: {Reason}; its acknowledgements do not count until it answers as a member of this log")]
+    private static partial void LogRefusing(ILogger logger, string secondary, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Secondary} still refuses this log (it holds log {TheirLogId})")]
-    private static partial void LogStillRefusing(ILogger logger, string secondary, string? theirLogId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Secondary} still refuses this log: {Reason}")]
+    private static partial void LogStillRefusing(ILogger logger, string secondary, string reason);
 }

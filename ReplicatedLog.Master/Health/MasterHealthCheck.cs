@@ -22,6 +22,7 @@ public sealed class MasterHealthCheck(
             ["lastIndex"] = last,
             ["durableIndex"] = log.DurableIndex,
             ["generation"] = log.Generation,
+            ["base"] = log.Base,
             ["readOnly"] = !writable,
             ["adoption"] = new { state = adoption.State.ToString(), detail = adoption.Detail },
             ["quorum"] = new

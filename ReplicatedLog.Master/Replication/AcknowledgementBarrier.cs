@@ -3,9 +3,10 @@ namespace ReplicatedLog.Master.Replication;
 /// <summary>
 /// Releases appends once enough nodes hold them. Fed cumulative acknowledgements: the highest index a secondary has
 /// applied, and, for the master as a member like the others (<see cref="Master"/>), the highest index durable on it.
-/// An entry is held by every member whose acknowledged index is at or above it.
-/// A waiter for w=1 never waits; a waiter for more waits for nothing but its own count, so one waiting client
-/// never delays another.
+/// An entry is held by every member whose acknowledged index is at or above it, and meets write concern w once w
+/// members hold it, the master among them: secondaries may hold an entry before the master's fsync, but a write is
+/// never acknowledged that a crash of the master could take back. A waiter waits for nothing but its own count, so
+/// one waiting client never delays another.
 /// </summary>
 public sealed class AcknowledgementBarrier
 {
@@ -64,7 +65,7 @@ public sealed class AcknowledgementBarrier
             {
                 var waiter = _waiters[i];
                 var acks = CountHolding(waiter.Index);
-                if (acks >= waiter.Required)
+                if (Meets(waiter.Index, acks, waiter.Required))
                 {
                     (released ??= []).Add((waiter.Done, acks));
                     _waiters.RemoveAt(i);
@@ -83,7 +84,8 @@ public sealed class AcknowledgementBarrier
 
     /// <summary>
     /// Completes with the number of nodes holding <paramref name="index"/> once it is at least
-    /// <paramref name="required"/>. Cancelling stops the wait only; the entry goes on replicating.
+    /// <paramref name="required"/> and the master is one of them. Cancelling stops the wait only; the entry goes on
+    /// replicating.
     /// </summary>
     public Task<int> WaitAsync(long index, int required, CancellationToken cancellationToken)
     {
@@ -91,7 +93,7 @@ public sealed class AcknowledgementBarrier
         lock (_gate)
         {
             var acks = CountHolding(index);
-            if (acks >= required)
+            if (Meets(index, acks, required))
             {
                 return Task.FromResult(acks);
             }
@@ -136,6 +138,8 @@ public sealed class AcknowledgementBarrier
             throw;
         }
     }
+
+    private bool Meets(long index, int acks, int required) => acks >= required && _acked[Master] >= index;
 
     private int CountHolding(long index)
     {

@@ -211,9 +211,11 @@ public sealed partial class LogAdoption
             .Where(a => !string.IsNullOrEmpty(a.Answer.LogId))
             .OrderByDescending(a => a.Answer.AppliedIndex)
             .FirstOrDefault();
+        // The secondaries ignore a master run older than the newest they followed: this one goes past it.
+        var followed = answered.Select(a => a.Answer.Generation).DefaultIfEmpty(0).Max();
         if (source.Answer is null)
         {
-            await _log.StartAsync(null, stopping).ConfigureAwait(false);
+            await _log.StartAsync(null, stopping, followed).ConfigureAwait(false);
             Set(AdoptionState.StartedNew,
                 $"started a new log {_log.LogId}: the {answered.Count} secondaries that answered (of {secondaries}) hold none");
             LogStartedNew(_logger, _log.LogId, answered.Count, secondaries);
@@ -222,7 +224,7 @@ public sealed partial class LogAdoption
         }
 
         await PullAsync(source.Name, source.Answer, stopping).ConfigureAwait(false);
-        await _log.StartAsync(source.Answer.LogId, stopping).ConfigureAwait(false);
+        await _log.StartAsync(source.Answer.LogId, stopping, followed).ConfigureAwait(false);
         var others = answered.Where(a => a.Name != source.Name && a.Answer.LogId is { Length: > 0 } id && id != source.Answer.LogId)
             .Select(a => a.Name).ToList();
         Set(AdoptionState.Adopted,

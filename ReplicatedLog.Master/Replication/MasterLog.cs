@@ -7,11 +7,12 @@ namespace ReplicatedLog.Master.Replication;
 /// The master's log: the only place indexes are given out. Appends are serialized, so indexes are 1, 2, 3, ...
 /// with no gaps, and an idempotency key seen before gets its original index back instead of a new entry. It keeps
 /// its entries, its log id and its keys in the store it is given, and tells the acknowledgement barrier what is
-/// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships only
-/// durable entries, so no secondary ever holds an entry that a crash of the master could take back; each start of
-/// the master is a new generation of the log. A log started without a log id on a store that has none waits,
-/// unstarted, for <see cref="LogAdoption"/> to fill it from the secondaries (<see cref="AppendAdopted"/>) and
-/// <see cref="Start"/> it.
+/// durable on the master: the master holds an entry, for write concern, once it is durable. Replication ships
+/// entries as soon as they are appended, so the master's fsync and the secondaries' overlap; a crash may then take
+/// back entries a secondary holds (none of them acknowledged), which is why each start of the master is a new
+/// generation of the log, with the base it recovered (see <see cref="Generation"/>, <see cref="Base"/>). A log
+/// started without a log id on a store that has none waits, unstarted, for <see cref="LogAdoption"/> to fill it from
+/// the secondaries (<see cref="AppendAdopted"/>) and start it (<see cref="StartAsync"/>).
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
@@ -36,8 +37,9 @@ public sealed class MasterLog : IReadableLog
         }
 
         _logId = _store.LogId;
+        Base = _store.LastIndex;
         _store.SetGeneration(_store.Generation + 1);
-        _store.DurableIndexChanged += OnDurable;
+        Generation = _store.Generation;
         if (barrier is not null)
         {
             _store.DurableIndexChanged += durable => barrier.Acknowledge(barrier.Master, durable);
@@ -45,13 +47,19 @@ public sealed class MasterLog : IReadableLog
         }
     }
 
-    /// <summary>This run of the master: one more than the run before it on the same store.</summary>
-    public long Generation => _store.Generation;
+    /// <summary>This run of the master: one more than the run before it on the same store. Its entries record it.</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>
+    /// What this run started with: entries 1 to <see cref="Base"/> were recovered from the store (durable: every
+    /// acknowledged entry is among them); entries after it are this run's own.
+    /// </summary>
+    public long Base { get; private set; }
 
     /// <summary>The running checksum of the log at <paramref name="index"/>, or null past its end.</summary>
     public ulong? ChecksumAt(long index) => _store.ChecksumAt(index);
 
-    /// <summary>The highest index that survives a crash of the master: replication ships up to here.</summary>
+    /// <summary>The highest index that survives a crash of the master.</summary>
     public long DurableIndex => _store.DurableIndex;
 
     /// <summary>
@@ -103,9 +111,11 @@ public sealed class MasterLog : IReadableLog
 
     /// <summary>
     /// Starts an unstarted log as log <paramref name="logId"/> (a new one when null), once what it adopted is durable:
-    /// the log id is written last, so a crash before it leaves a log that adopts again on the next start.
+    /// the log id is written last, so a crash before it leaves a log that adopts again on the next start. This run's
+    /// generation goes past <paramref name="followedGeneration"/>, the newest the secondaries followed (they ignore
+    /// older ones), and what it adopted is its base.
     /// </summary>
-    public async Task StartAsync(string? logId, CancellationToken cancellationToken)
+    public async Task StartAsync(string? logId, CancellationToken cancellationToken, long followedGeneration = 0)
     {
         await _store.WhenDurableAsync(_store.LastIndex, cancellationToken).ConfigureAwait(false);
         lock (_appendGate)
@@ -115,6 +125,9 @@ public sealed class MasterLog : IReadableLog
                 throw new InvalidOperationException($"The log is started already as log {_logId}.");
             }
 
+            _store.SetGeneration(Math.Max(_store.Generation, followedGeneration + 1));
+            Generation = _store.Generation;
+            Base = _store.LastIndex;
             _store.SetLogId(logId ?? Guid.NewGuid().ToString("N"));
             _logId = _store.LogId;
         }
@@ -128,6 +141,7 @@ public sealed class MasterLog : IReadableLog
     public (long Index, bool Duplicate) Append(string message, string? idempotencyKey)
     {
         long index;
+        TaskCompletionSource? wake;
         lock (_appendGate)
         {
             if (!IsStarted)
@@ -146,18 +160,20 @@ public sealed class MasterLog : IReadableLog
                 _store.RecordKey(idempotencyKey, index);
             }
 
-            _store.Append([new LogEntry(index, message)]);
+            _store.Append([new LogEntry(index, message, Generation)]);
+            (wake, _appended) = (_appended, null);
         }
 
+        wake?.TrySetResult();
         return (index, false);
     }
 
-    /// <summary>Completes once the log holds a durable entry after <paramref name="index"/>: one replication may ship.</summary>
+    /// <summary>Completes once the log holds an entry after <paramref name="index"/>: one replication may ship.</summary>
     public Task WhenAppendedAfter(long index)
     {
         lock (_appendGate)
         {
-            if (_store.DurableIndex > index)
+            if (_store.LastIndex > index)
             {
                 return Task.CompletedTask;
             }
@@ -167,31 +183,14 @@ public sealed class MasterLog : IReadableLog
         }
     }
 
-    /// <summary>A batch for replication: durable entries from <paramref name="from"/>, bounded by count and UTF-8 bytes.</summary>
-    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes)
-    {
-        if (!IsStarted)
-        {
-            return [];
-        }
-
-        var durable = _store.DurableIndex;
-        return from > durable ? [] : _store.Read(from, (int)Math.Min(maxEntries, durable - from + 1), maxBytes);
-    }
+    /// <summary>
+    /// A batch for replication: entries from <paramref name="from"/>, durable on the master or not yet, bounded by
+    /// count and UTF-8 bytes; none while the log is not started.
+    /// </summary>
+    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes) =>
+        IsStarted ? _store.Read(from, maxEntries, maxBytes) : [];
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);
 
     public IReadOnlyList<string> Messages() => _store.Messages();
-
-    private void OnDurable(long durable)
-    {
-        TaskCompletionSource? wake;
-        lock (_appendGate)
-        {
-            wake = _appended;
-            _appended = null;
-        }
-
-        wake?.TrySetResult();
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
 using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.ServiceDefaults.Resilience;
 
 namespace ReplicatedLog.Master.Replication;
@@ -81,7 +82,7 @@ public sealed partial class ReplicationLoop(
             return;
         }
 
-        var request = new AppendEntriesRequest(log.LogId, batch);
+        var request = new AppendEntriesRequest(log.LogId, batch, log.Generation, log.Base, LogChecksum.Format(log.ChecksumAt(from - 1)!.Value));
         var attempt = peer.BeginAttempt(stopping);
         var started = Stopwatch.GetTimestamp();
         AppendEntriesResponse response;

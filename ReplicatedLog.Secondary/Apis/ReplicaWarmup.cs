@@ -29,10 +29,16 @@ public sealed partial class ReplicaWarmup(
         try
         {
             var batch = JsonSerializer.Deserialize(
-                "{\"logId\": \"warm-up\", \"entries\": [{\"index\": 1, \"message\": \"warm-up\"}]}"u8,
+                System.Text.Encoding.UTF8.GetBytes(
+                    $"{{\"logId\": \"warm-up\", \"entries\": [{{\"index\": 1, \"message\": \"warm-up\", \"generation\": 1}}], \"generation\": 1, \"base\": 0, \"prevChecksum\": \"{LogChecksum.Format(LogChecksum.Empty)}\"}}"),
                 WireJsonContext.Default.AppendEntriesRequest)!;
             var log = new ReplicaLog(maxHeldBack: 1);
-            var outcome = log.Apply(batch.LogId, batch.Entries);
+            var outcome = log.Apply(batch);
+            if (outcome.AppliedIndex != 1)
+            {
+                throw new InvalidOperationException($"the warm-up batch was not applied ({outcome})");
+            }
+
             var http = new DefaultHttpContext { RequestServices = services };
             http.Response.Body = Stream.Null;
             await TypedResults.Ok(new AppendEntriesResponse(log.InstanceId, log.LogId, outcome.AppliedIndex, outcome.HeldBack))

@@ -5,7 +5,7 @@ using ReplicatedLog.Secondary.Storage;
 
 namespace ReplicatedLog.Secondary.Replication;
 
-/// <summary>How a batch from the master ended: applied (and durable), or refused because it is another log.</summary>
+/// <summary>How a batch from the master ended: applied (and durable), or refused: another log, or an older run of the master.</summary>
 public sealed record ReplicaAppendResult(ApplyOutcome Outcome, AppendEntriesResponse? Response, string? Refusal);
 
 /// <summary>
@@ -31,7 +31,8 @@ public sealed partial class Replica(
 
     /// <summary>
     /// Applies a batch from the master after the artificial delay, and answers once what it applied is durable.
-    /// Entries of another log than the one held are refused, and nothing is applied.
+    /// Entries of another log than the one held are refused, and so is a batch of an older generation of the master
+    /// than the newest followed (decided at apply time, after the delay): nothing of either is applied.
     /// </summary>
     public async Task<ReplicaAppendResult> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken)
     {
@@ -41,7 +42,7 @@ public sealed partial class Replica(
             await Task.Delay(delay.Current, time, cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = log.Apply(request.LogId, request.Entries);
+        var outcome = log.Apply(request);
         if (outcome.LogIdMismatch)
         {
             Volatile.Write(ref _refusedLogId, request.LogId);
@@ -50,7 +51,20 @@ public sealed partial class Replica(
                 $"This secondary holds entries of log {log.LogId}; it refuses entries of log {request.LogId}. Start it empty to join this log.");
         }
 
+        if (outcome.Stale)
+        {
+            LogStale(logger, request.Generation, log.Generation);
+            return new ReplicaAppendResult(outcome, null,
+                $"This secondary follows generation {log.Generation} of log {log.LogId}; this request comes from generation {request.Generation}, an older run of the master. Nothing was applied.");
+        }
+
         Volatile.Write(ref _refusedLogId, null);
+        ReportFollowed(request.Generation, outcome.Dropped);
+        if (outcome.Diverged)
+        {
+            LogDiverged(logger, request.Entries[0].Index - 1);
+        }
+
         // Acknowledged only once it survives a crash (at once in memory).
         await log.WhenDurableAsync(outcome.AppliedIndex, cancellationToken).ConfigureAwait(false);
         if (outcome.Replaced > 0)
@@ -77,10 +91,22 @@ public sealed partial class Replica(
         {
             Volatile.Write(ref _refusedLogId, request.LogId);
         }
+        else
+        {
+            ReportFollowed(request.Generation, log.Follow(request.LogId, request.Generation, request.Base));
+        }
 
         var (durable, checksum) = log.DurableTip();
         return new HeartbeatResponse(log.InstanceId, log.LogId, durable, log.HeldBackCount, delay.CurrentMs, mismatch,
-            LogChecksum.Format(checksum));
+            LogChecksum.Format(checksum), log.Generation);
+    }
+
+    private void ReportFollowed(long generation, int dropped)
+    {
+        if (dropped > 0)
+        {
+            LogDropped(logger, dropped, generation, log.LastIndex);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information,
@@ -88,8 +114,20 @@ public sealed partial class Replica(
     private static partial void LogApplied(ILogger logger, long first, long last, int applied, int duplicates, long appliedIndex, int heldBack);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Replaced {Replaced} applied entries that were not the master's (held back from another sender); applied up to {AppliedIndex}")]
+        Message = "Replaced {Replaced} applied entries that were not the master's (held back from another sender, or from another generation); applied up to {AppliedIndex}")]
     private static partial void LogReplaced(ILogger logger, int replaced, long appliedIndex);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Dropped {Dropped} entries after {Base}, which generation {Generation} of the master does not hold (its previous run lost them before they were durable; none was acknowledged)")]
+    private static partial void LogDropped(ILogger logger, int dropped, long generation, long @base);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Ignored a request from generation {Generation} of the master: this secondary follows generation {Followed} (a request of a master run that is gone)")]
+    private static partial void LogStale(ILogger logger, long generation, long followed);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "This log does not match the master's up to {Index} (running checksum differs): applied nothing, answered 0 so that the master resends its log from the first entry")]
+    private static partial void LogDiverged(ILogger logger, long index);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refused entries of log {TheirLogId}: this secondary holds log {OurLogId}")]
     private static partial void LogRefused(ILogger logger, string theirLogId, string? ourLogId);

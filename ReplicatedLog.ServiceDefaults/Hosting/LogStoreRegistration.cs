@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,14 +10,14 @@ namespace ReplicatedLog.ServiceDefaults.Hosting;
 /// <summary>
 /// The node's log store, from section <c>Storage</c>: in memory without <c>Storage:Path</c>, in segment files in
 /// that directory with it. Opened (and recovered) once, when first needed; what recovery found is logged at start,
-/// and the store is flushed and closed with the service.
+/// and the store is flushed and closed with the service. A store registered before (a test's) is kept.
 /// </summary>
 public static partial class LogStoreRegistration
 {
     public static IServiceCollection AddLogStore(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => LogStores.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton(sp => LogStores.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddHostedService<StoreReport>();
         return services;
     }

@@ -13,12 +13,14 @@ public sealed class MasterReportsTests
     {
         await using var cluster = await TestCluster.StartAsync(secondaries: 1);
         await cluster.WaitForWritableAsync();
-        var logId = (await TestCluster.HealthAsync(cluster.MasterUrl)).GetProperty("logId").GetString();
+        var health = await TestCluster.HealthAsync(cluster.MasterUrl);
+        var (logId, generation) = (health.GetProperty("logId").GetString(), health.GetProperty("generation").GetInt64());
         var secondary = cluster.Secondaries[0].Url;
 
-        // Someone who can reach the secondary's replication route plants an entry ahead of the log.
+        // Someone who can reach the secondary's replication route plants an entry ahead of the log, as if from this
+        // master run (a request from an older one would be ignored).
         using (var planted = await TestCluster.SendRawAsync(HttpMethod.Post, new Uri(secondary, "replication/append"),
-            $"{{\"logId\": \"{logId}\", \"entries\": [{{\"index\": 2, \"message\": \"planted\"}}]}}"))
+            $"{{\"logId\": \"{logId}\", \"generation\": {generation}, \"entries\": [{{\"index\": 2, \"message\": \"planted\", \"generation\": {generation}}}]}}"))
         {
             Assert.Equal(HttpStatusCode.OK, planted.StatusCode);
         }

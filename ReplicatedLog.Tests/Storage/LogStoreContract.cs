@@ -196,6 +196,33 @@ public abstract class LogStoreContract : IDisposable
     }
 
     [Fact]
+    public void EachEntryKeepsTheGenerationThatMadeItThroughATruncation()
+    {
+        var store = Open();
+        store.Append([new LogEntry(1, "a", 1), new LogEntry(2, "b", 1), new LogEntry(3, "c", 2)]);
+        store.TruncateFrom(3);
+        store.Append([new LogEntry(3, "c", 3), new LogEntry(4, "d", 3)]);
+
+        Assert.Equal([1L, 1L, 3L, 3L], store.Read(1, 10).Select(e => e.Generation));
+        Assert.Equal([new LogEntry(4, "d", 3)], store.Read(4, 10));
+    }
+
+    [Fact]
+    public void AnotherLogIdStartsTheGenerationsAgain()
+    {
+        var store = Open();
+        store.SetLogId("log-a");
+        store.SetGeneration(3);
+        store.SetLogId("log-a");
+        Assert.Equal(3, store.Generation);
+
+        store.SetLogId("log-b");
+        Assert.Equal(0, store.Generation);
+        store.SetGeneration(1);
+        Assert.Equal(("log-b", 1L), (store.LogId, store.Generation));
+    }
+
+    [Fact]
     public void TheLogIdIsKeptAndTheGenerationOnlyGrows()
     {
         var store = Open();

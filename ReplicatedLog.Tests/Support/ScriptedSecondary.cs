@@ -12,6 +12,8 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
 {
     private readonly Lock _gate = new();
     private readonly List<(DateTimeOffset At, long First, long Last)> _calls = [];
+    private readonly List<AppendEntriesRequest> _requests = [];
+    private readonly List<HeartbeatRequest> _heartbeats = [];
     private long _applied;
     private int _failuresLeft;
     private string _instance = "instance-1";
@@ -28,6 +30,33 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
             }
         }
     }
+
+    /// <summary>Every replication request received, in order.</summary>
+    public IReadOnlyList<AppendEntriesRequest> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Every heartbeat received, in order.</summary>
+    public IReadOnlyList<HeartbeatRequest> Heartbeats
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _heartbeats];
+            }
+        }
+    }
+
+    /// <summary>The generation of the master its heartbeats say it has followed.</summary>
+    public long FollowedGeneration { get; set; }
 
     public long Applied
     {
@@ -86,6 +115,7 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
         lock (_gate)
         {
             _calls.Add((time.GetUtcNow(), request.Entries[0].Index, request.Entries[^1].Index));
+            _requests.Add(request);
             if (_failuresLeft > 0)
             {
                 _failuresLeft--;
@@ -110,9 +140,10 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
     {
         lock (_gate)
         {
+            _heartbeats.Add(request);
             return Task.FromResult(RefuseLog
                 ? new HeartbeatResponse(_instance, "another-log", _applied, 0, 0, LogIdMismatch: true)
-                : new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false));
+                : new HeartbeatResponse(_instance, request.LogId, _applied, 0, 0, false, Generation: FollowedGeneration));
         }
     }
 

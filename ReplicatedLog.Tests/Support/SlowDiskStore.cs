@@ -4,8 +4,9 @@ using ReplicatedLog.Core.Storage;
 namespace ReplicatedLog.Tests.Support;
 
 /// <summary>
-/// A store whose entries become durable only when the test says so, as on a disk whose fsync has not returned yet.
-/// Everything else is the in-memory store's.
+/// A store whose entries become durable only when the test says so, as on a disk whose fsync has not returned yet,
+/// and which can crash, losing what was not durable, as a machine that loses power does. Everything else is the
+/// in-memory store's (generations, the log id and keys are durable at once).
 /// </summary>
 public sealed class SlowDiskStore : ILogStore
 {
@@ -13,6 +14,7 @@ public sealed class SlowDiskStore : ILogStore
     private readonly Lock _gate = new();
     private readonly List<(long Index, TaskCompletionSource Done)> _waiters = [];
     private long _durable;
+    private bool _fsyncAtOnce;
 
     public event Action<long>? DurableIndexChanged;
 
@@ -39,11 +41,57 @@ public sealed class SlowDiskStore : ILogStore
         DurableIndexChanged?.Invoke(DurableIndex);
     }
 
+    /// <summary>From now on (and for what is written already) the disk is fast: every append is durable at once.</summary>
+    public void FsyncAtOnce()
+    {
+        lock (_gate)
+        {
+            _fsyncAtOnce = true;
+        }
+
+        MakeDurable(LastIndex);
+    }
+
+    /// <summary>From now on appends stay not durable until <see cref="MakeDurable"/>.</summary>
+    public void HoldFsync()
+    {
+        lock (_gate)
+        {
+            _fsyncAtOnce = false;
+        }
+    }
+
+    /// <summary>
+    /// The machine loses power: what was not durable is gone, and so is the process that listened to the store (its
+    /// subscribers are forgotten; a store reopened after the crash is this one).
+    /// </summary>
+    public void Crash()
+    {
+        lock (_gate)
+        {
+            DurableIndexChanged = null;
+            _inner.TruncateFrom(_durable + 1);
+        }
+    }
+
     public void SetLogId(string logId) => _inner.SetLogId(logId);
 
     public void SetGeneration(long generation) => _inner.SetGeneration(generation);
 
-    public void Append(IReadOnlyList<LogEntry> entries) => _inner.Append(entries);
+    public void Append(IReadOnlyList<LogEntry> entries)
+    {
+        _inner.Append(entries);
+        bool atOnce;
+        lock (_gate)
+        {
+            atOnce = _fsyncAtOnce;
+        }
+
+        if (atOnce)
+        {
+            MakeDurable(LastIndex);
+        }
+    }
 
     public Task WhenDurableAsync(long index, CancellationToken cancellationToken)
     {
@@ -62,7 +110,14 @@ public sealed class SlowDiskStore : ILogStore
 
     public IReadOnlyList<LogEntry> Read(long from, int maxCount, long maxBytes = long.MaxValue) => _inner.Read(from, maxCount, maxBytes);
 
-    public void TruncateFrom(long index) => _inner.TruncateFrom(index);
+    public void TruncateFrom(long index)
+    {
+        lock (_gate)
+        {
+            _inner.TruncateFrom(index);
+            Volatile.Write(ref _durable, Math.Min(_durable, index - 1));
+        }
+    }
 
     public long? IndexOfKey(string key) => _inner.IndexOfKey(key);
 

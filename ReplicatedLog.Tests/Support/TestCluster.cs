@@ -8,6 +8,7 @@ using ReplicatedLog.Master;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Secondary;
 using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Storage;
 
 namespace ReplicatedLog.Tests.Support;
 
@@ -24,12 +25,15 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Dictionary<string, string?> _masterSettings;
     private readonly SecondaryNode[] _secondaries;
     private readonly Action<WebApplicationBuilder>? _configure;
+    private readonly ILogStore? _masterStore;
 
-    private TestCluster(Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries, Action<WebApplicationBuilder>? configure)
+    private TestCluster(
+        Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries, Action<WebApplicationBuilder>? configure, ILogStore? masterStore)
     {
         _masterSettings = masterSettings;
         _secondaries = secondaries;
         _configure = configure;
+        _masterStore = masterStore;
     }
 
     public WebApplication Master { get; private set; } = null!;
@@ -56,12 +60,14 @@ public sealed class TestCluster : IAsyncDisposable
     /// <param name="master">Settings for the master on top of <see cref="FastSettings"/>.</param>
     /// <param name="secondary">Settings for secondary i (index given) on top of quiet logs.</param>
     /// <param name="configure">Applied to every node's builder (master and secondaries): Kestrel limits, a log capture.</param>
+    /// <param name="masterStore">The master's store, kept across a stop and a start of the master; by default its own.</param>
     public static async Task<TestCluster> StartAsync(
         int secondaries,
         int[]? started = null,
         Dictionary<string, string?>? master = null,
         Func<int, Dictionary<string, string?>>? secondary = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        ILogStore? masterStore = null)
     {
         var nodes = Enumerable.Range(0, secondaries)
             .Select(i => new SecondaryNode($"secondary-{i + 1}", FreePort.Next(), secondary?.Invoke(i) ?? []))
@@ -77,7 +83,7 @@ public sealed class TestCluster : IAsyncDisposable
             masterSettings[key] = value;
         }
 
-        var cluster = new TestCluster(masterSettings, nodes, configure);
+        var cluster = new TestCluster(masterSettings, nodes, configure, masterStore);
         try
         {
             foreach (var i in started ?? Enumerable.Range(0, secondaries).ToArray())
@@ -96,11 +102,31 @@ public sealed class TestCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Starts the master (again, after <see cref="StopMasterAsync"/>: on a new port, on the same store if one was given).</summary>
     public async Task StartMasterAsync()
     {
-        Master = MasterApp.Build([], b => Configure(b, "http://127.0.0.1:0", _masterSettings));
+        Master = MasterApp.Build([], b =>
+        {
+            if (_masterStore is not null)
+            {
+                b.Services.AddSingleton(_masterStore);
+            }
+
+            Configure(b, "http://127.0.0.1:0", _masterSettings);
+        });
         await Master.StartAsync();
         MasterUrl = new Uri(Master.Urls.First());
+    }
+
+    /// <summary>Stops the master; requests waiting on it are cut off.</summary>
+    public async Task StopMasterAsync()
+    {
+        if (Master is { } master)
+        {
+            Master = null!;
+            await master.StopAsync();
+            await master.DisposeAsync();
+        }
     }
 
     /// <summary>Starts secondary i, empty, at its reserved port.</summary>

@@ -21,6 +21,26 @@ public sealed class AcknowledgementBarrierTests
     }
 
     [Fact]
+    public async Task SecondariesHoldingAnEntryBeforeTheMastersFsyncMeetNoWriteConcernUntilItIsDurableOnTheMaster()
+    {
+        var barrier = new AcknowledgementBarrier();
+        barrier.AddMember("s1");
+        barrier.AddMember("s2");
+        barrier.Acknowledge("s1", 4);
+        barrier.Acknowledge("s2", 4);
+        var w1 = barrier.WaitAsync(4, 1, CancellationToken.None);
+        var w2 = barrier.WaitAsync(4, 2, CancellationToken.None);
+
+        Assert.Equal(2, barrier.AcksFor(4));
+        Assert.False(w1.IsCompleted, "w=1 was met by secondaries alone");
+        Assert.False(w2.IsCompleted, "w=2 was met by secondaries alone");
+
+        barrier.Acknowledge(barrier.Master, 4);
+        Assert.Equal((3, 3), (await w1.WaitAsync(Deadline), await w2.WaitAsync(Deadline)));
+        Assert.Equal(3, await barrier.WaitAsync(4, 3, CancellationToken.None).WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task W1IsMetByTheMasterAlone()
     {
         var barrier = MasterHoldingEverything();

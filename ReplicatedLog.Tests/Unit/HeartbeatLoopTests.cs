@@ -38,6 +38,18 @@ public sealed class HeartbeatLoopTests
     }
 
     [Fact]
+    public async Task AHeartbeatCarriesTheMastersGenerationAndBaseAndASecondaryThatFollowedANewerOneIsShownRefusing()
+    {
+        _secondary.FollowedGeneration = 2; // this master (generation 1) runs on a copy older than what the secondary followed
+
+        await _loop.BeatOnceAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal((1L, 0L), (_secondary.Heartbeats[0].Generation, _secondary.Heartbeats[0].Base));
+        Assert.True(_peer.IsRefusing);
+        Assert.Contains("followed generation 2 of this log, newer than this master's 1", _peer.Describe(0).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASecondaryThatStopsRefusingIsNoLongerShownRefusing()
     {
         _secondary.RefuseLog = true;

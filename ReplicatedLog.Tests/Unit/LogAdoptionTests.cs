@@ -36,6 +36,7 @@ public sealed class LogAdoptionTests
     public async Task ItWaitsWhileTooFewAnswerThenTakesTheMostAdvancedLogWithItsId()
     {
         var (log, adoption, gate) = NewMaster(("secondary-1", Holding("log-a", 5)), ("secondary-2", Holding("log-a", 8)));
+        _secondaries["secondary-1"].Generation = 7;
         _secondaries["secondary-2"].Down = true;
 
         Assert.False(await adoption.RoundAsync(CancellationToken.None));
@@ -53,6 +54,9 @@ public sealed class LogAdoptionTests
         Assert.Equal("log-a", log.LogId);
         Assert.Equal(_secondaries["secondary-2"].Entries.Select(e => e.Message), log.Messages());
         Assert.Equal(9, log.Append("next", null).Index);
+        // A run the secondaries take for a new one (they ignore runs older than the newest they followed), whose
+        // base is what it adopted: nothing a secondary holds up to there is dropped.
+        Assert.Equal((8L, 8L), (log.Generation, log.Base));
         Assert.Contains(_capture.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("adopted log log-a from secondary-2: 8 entries", StringComparison.Ordinal));
     }
 
@@ -146,6 +150,8 @@ public sealed class LogAdoptionTests
 
         public string? ReportedChecksum { get; set; }
 
+        public long Generation { get; set; }
+
         public Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Adoption sends no entries.");
 
@@ -159,7 +165,7 @@ public sealed class LogAdoptionTests
 
             var checksum = entries.Aggregate(LogChecksum.Empty, LogChecksum.Next);
             return Task.FromResult(new HeartbeatResponse("i", logId, entries.Count, 0, 0, false,
-                ReportedChecksum ?? LogChecksum.Format(checksum)));
+                ReportedChecksum ?? LogChecksum.Format(checksum), Generation));
         }
 
         public Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using ReplicatedLog.Core.Contracts;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Secondary.Storage;
@@ -17,7 +18,7 @@ public sealed class LogChecksumTests
             master.Append(message, null);
         }
 
-        replica.Apply(master.LogId, master.Read(1, 10));
+        replica.Apply(new AppendEntriesRequest(master.LogId, master.Read(1, 10)));
 
         Assert.All(Enumerable.Range(0, 5), i => Assert.Equal(master.ChecksumAt(i), replica.ChecksumAt(i)));
         Assert.Null(master.ChecksumAt(5));

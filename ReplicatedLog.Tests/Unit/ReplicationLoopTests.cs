@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ReplicatedLog.Master.Replication;
 using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Core.Log;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Unit;
@@ -142,6 +143,24 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
             describe: () => string.Join(" ", _secondary.Calls.Select(c => $"[{c.First}..{c.Last}]")));
 
         Assert.Equal([(1L, 5L), (6L, 6L), (1L, 6L)], _secondary.Calls.Select(c => (c.First, c.Last)));
+    }
+
+    [Fact]
+    public async Task EachRequestSaysTheMastersGenerationItsBaseAndTheChecksumOfTheEntryItContinues()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _log.Append($"m{i}", null);
+        }
+
+        Start(maxEntries: 3);
+        await Eventually.TrueAsync("all acknowledged", () => _peer.AckedIndex == 5);
+
+        Assert.Equal([(1L, 0L, 1L), (1L, 0L, 4L)],
+            _secondary.Requests.Select(r => (r.Generation, r.Base, r.Entries[0].Index)));
+        Assert.Equal([LogChecksum.Format(_log.ChecksumAt(0)!.Value), LogChecksum.Format(_log.ChecksumAt(3)!.Value)],
+            _secondary.Requests.Select(r => r.PrevChecksum));
+        Assert.All(_secondary.Requests.SelectMany(r => r.Entries), e => Assert.Equal(1, e.Generation));
     }
 
     [Fact]

@@ -18,11 +18,22 @@ internal sealed class LogState(StorageOptions options)
 
     public RunningChecksums Checksums { get; } = new();
 
-    public string? LogId { get; set; }
+    public string? LogId { get; private set; }
 
     public long Generation { get; set; }
 
     public long LastIndex => Positions.Count;
+
+    /// <summary>Takes <paramref name="logId"/>; the generations followed belong to a log, so another log starts from none.</summary>
+    public void SetLogId(string logId)
+    {
+        if (LogId != logId)
+        {
+            Generation = 0;
+        }
+
+        LogId = logId;
+    }
 
     public void AddEntry(LogEntry entry, int messageBytes, long position)
     {
@@ -46,14 +57,14 @@ internal sealed class LogState(StorageOptions options)
         {
             case RecordType.Entry when record.Number == LastIndex + 1:
                 Positions.Add(position);
-                Cache.Add(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text)), record.Text.Length);
+                Cache.Add(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length);
                 Checksums.Append(record.Number, record.Text);
                 return true;
             case RecordType.Key:
                 Keys.Record(Encoding.UTF8.GetString(record.Text), record.Number);
                 return true;
             case RecordType.LogId:
-                LogId = Encoding.UTF8.GetString(record.Text);
+                SetLogId(Encoding.UTF8.GetString(record.Text));
                 return true;
             case RecordType.Generation:
                 Generation = Math.Max(Generation, record.Number);
