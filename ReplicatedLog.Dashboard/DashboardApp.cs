@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using ReplicatedLog.Dashboard.Otlp;
+using ReplicatedLog.Dashboard.Resources;
 using ReplicatedLog.Dashboard.Telemetry;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.ServiceDefaults.Apis;
@@ -48,6 +49,7 @@ public static partial class DashboardApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddGrpc();
+        builder.Services.AddResourceServiceClient();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -58,6 +60,7 @@ public static partial class DashboardApp
         app.MapGrpcService<OtlpGrpcServices.Logs>().RequireHost(grpcHost);
         app.MapGrpcService<OtlpGrpcServices.Metrics>().RequireHost(grpcHost);
         app.MapGet("/alive", () => "Healthy").RequireHost($"*:{endpoints.Frontend.Port}");
+        app.MapResourceApi().RequireHost($"*:{endpoints.Frontend.Port}");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILogger<DashboardEndpoints>>();

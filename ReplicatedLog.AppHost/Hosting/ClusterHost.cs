@@ -6,7 +6,8 @@ namespace ReplicatedLog.AppHost.Hosting;
 
 /// <summary>
 /// A built topology: the resources (data), the runner that runs them as processes, and the stream of what happens to
-/// them, which any number of front ends subscribe to (the console is one). Disposing it stops every process.
+/// them, which any number of front ends subscribe to (the console is one; the resource service that a dashboard
+/// reads can be another). Disposing it stops every process.
 /// </summary>
 public sealed class ClusterHost : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ public sealed class ClusterHost : IAsyncDisposable
 
     public IReadOnlyList<ServiceResource> Resources { get; }
 
-    /// <summary>The values the topology declared for this run, to show the user.</summary>
+    /// <summary>The values the topology declared for this run (those with a description are shown to the user).</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     public AppHostSettings Settings { get; }

@@ -72,10 +72,13 @@ public sealed class ClusterHostBuilder
     public ServiceResource AddExecutable(string name, string fileName, string workingDirectory, params IEnumerable<string> arguments) =>
         Add(new ServiceResource(name, new ResourceCommand.Executable(fileName, [.. arguments], workingDirectory)));
 
-    /// <summary>Declares a value of this run, shown to the user as <c>{description}: {value}</c>.</summary>
-    public Parameter AddParameter(string name, string value, string description)
+    /// <summary>
+    /// Declares a value of this run, shown to the user as <c>{description}: {value}</c> when it has a description, and
+    /// masked where resources' environments are shown when it is <paramref name="secret"/>.
+    /// </summary>
+    public Parameter AddParameter(string name, string value, string? description = null, bool secret = false)
     {
-        var parameter = new Parameter(name, value, description);
+        var parameter = new Parameter(name, value, description, secret);
         _parameters.Add(parameter);
         return parameter;
     }

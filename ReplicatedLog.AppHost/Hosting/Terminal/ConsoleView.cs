@@ -50,10 +50,11 @@ public sealed class ConsoleView
                 Console.Out.WriteLine(line);
             }
 
-            if (_host.Parameters.Count > 0)
+            var shown = _host.Parameters.Where(p => p.Description is not null).ToList();
+            if (shown.Count > 0)
             {
                 Console.Out.WriteLine();
-                foreach (var parameter in _host.Parameters)
+                foreach (var parameter in shown)
                 {
                     Console.Out.WriteLine($"{parameter.Description}: {parameter.Value}");
                 }
