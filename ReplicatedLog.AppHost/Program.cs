@@ -27,6 +27,11 @@ public static class Program
         }
 
         Console.Out.WriteLine($"apphost | Logs are kept in {settings.DataRoot}{(settings.Fresh ? " (wiped: --fresh)" : "; --fresh starts from empty logs")}");
+        if (settings.Dashboard.Enabled)
+        {
+            builder.AddDashboard();
+        }
+
         await using var host = Topology(builder).Build();
         return await new ConsoleRunner(host).RunAsync();
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 using ReplicatedLog.AppHost.Hosting.Model;
 
 namespace ReplicatedLog.AppHost.Hosting;
@@ -12,6 +13,7 @@ public sealed class ClusterHostBuilder
 {
     private readonly List<ServiceResource> _resources = [];
     private readonly List<Parameter> _parameters = [];
+    private DashboardResource? _dashboard;
 
     private ClusterHostBuilder(IConfiguration configuration, AppHostSettings settings)
     {
@@ -87,7 +89,25 @@ public sealed class ClusterHostBuilder
         _resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
-    public ClusterHost Build() => new(_resources, _parameters, Settings);
+    /// <summary>
+    /// Adds the dashboard (<see cref="DashboardResource"/>): once the model is built, every other resource waits for
+    /// it and every project sends it its telemetry. At most once.
+    /// </summary>
+    public DashboardResource AddDashboard()
+    {
+        if (_dashboard is not null)
+        {
+            throw new InvalidOperationException("The dashboard is already added.");
+        }
+
+        return _dashboard = DashboardResource.Add(this);
+    }
+
+    public ClusterHost Build()
+    {
+        _dashboard?.Serve(_resources);
+        return new(_resources, _parameters, Settings, _dashboard);
+    }
 
     private ServiceResource Add(ServiceResource resource)
     {
