@@ -27,6 +27,11 @@ public static class Program
         }
 
         Console.Out.WriteLine($"apphost | Logs are kept in {settings.DataRoot}{(settings.Fresh ? " (wiped: --fresh)" : "; --fresh starts from empty logs")}");
+        if (settings.Dashboard.Enabled)
+        {
+            builder.AddDashboard();
+        }
+
         await using var host = Topology(builder).Build();
         return await new ConsoleRunner(host).RunAsync();
     }
@@ -40,7 +45,7 @@ public static class Program
     {
         var settings = builder.Settings;
         var token = builder.AddParameter("cluster-token", RandomNumberGenerator.GetHexString(48, lowercase: true),
-            "Cluster token for this run (a node you start by hand needs it as Cluster__Token)");
+            "Cluster token for this run (a node you start by hand needs it as Cluster__Token)", secret: true);
 
         var secondaries = settings.SecondaryNames
             .Select((name, i) => Node(name, ServiceBinaries.Secondary, settings.BasePort + i + 1)

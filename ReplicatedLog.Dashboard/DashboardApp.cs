@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ReplicatedLog.Dashboard.Cluster;
 using ReplicatedLog.Dashboard.Frontend;
 using ReplicatedLog.Dashboard.Otlp;
+using ReplicatedLog.Dashboard.Resources;
 using ReplicatedLog.Dashboard.Telemetry;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.ServiceDefaults.Apis;
@@ -53,6 +54,7 @@ public static partial class DashboardApp
         BrowserLogin.Register(builder.Services);
         builder.Services.AddSingleton(sp => new ClusterClient(
             new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddResourceServiceClient();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -70,6 +72,7 @@ public static partial class DashboardApp
         app.MapPages(frontendHost);
         app.MapTelemetryApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
         app.MapClusterApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
+        app.MapResourceApi().RequireAuthorization(BrowserLogin.Policy).RequireHost(frontendHost);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var logger = app.Services.GetRequiredService<ILogger<DashboardEndpoints>>();

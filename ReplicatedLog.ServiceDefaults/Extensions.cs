@@ -11,7 +11,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -76,7 +75,11 @@ public static class Extensions
 
     /// <summary>
     /// Traces, metrics and logs go to the OTLP endpoint an Aspire AppHost gives (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>);
-    /// without one nothing is exported and nothing is paid for.
+    /// without one nothing is exported and nothing is paid for. The SDK reads the rest of the contract from
+    /// configuration itself (environment variables included): <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>,
+    /// <c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>OTEL_RESOURCE_ATTRIBUTES</c> (<c>service.instance.id</c>),
+    /// <c>OTEL_BSP_SCHEDULE_DELAY</c>, <c>OTEL_BLRP_SCHEDULE_DELAY</c>, <c>OTEL_METRIC_EXPORT_INTERVAL</c>. Its providers
+    /// belong to the service container, so stopping the service flushes what is still batched.
     /// </summary>
     private static void AddOpenTelemetryExport(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -85,18 +88,13 @@ public static class Extensions
             return;
         }
 
-        var sdk = OpenTelemetrySdk.Create(otel => otel
-            .ConfigureResource(r => r.AddService(serviceName))
+        builder.Services.AddOpenTelemetry()
+            // No generated instance id: the one in OTEL_RESOURCE_ATTRIBUTES (the AppHost's resource name) stays.
+            .ConfigureResource(r => r.AddService(serviceName, autoGenerateServiceInstanceId: false))
             .WithTracing(t => t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http"))
             .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
-            .UseOtlpExporter());
-        builder.Services.AddSingleton(sdk);
-        builder.Logging.AddOpenTelemetry(o =>
-        {
-            o.IncludeFormattedMessage = true;
-            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
-            o.AddOtlpExporter();
-        });
+            .WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true)
+            .UseOtlpExporter();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 
 namespace ReplicatedLog.AppHost.Hosting;
 
@@ -35,6 +36,9 @@ public sealed class AppHostSettings
     /// <summary>Start from empty logs: the data directory is wiped before anything starts (<c>--fresh</c>).</summary>
     public bool Fresh { get; set; }
 
+    /// <summary>The dashboard: whether it runs, and its ports.</summary>
+    public DashboardSettings Dashboard { get; set; } = new();
+
     /// <summary><see cref="DataDirectory"/>, or its default for this base port.</summary>
     public string DataRoot => Path.GetFullPath(DataDirectory ?? Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
@@ -54,9 +58,17 @@ public sealed class AppHostSettings
     {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
+        Validator.TryValidateObject(Dashboard, new ValidationContext(Dashboard), results, validateAllProperties: true);
         foreach (var result in results)
         {
             yield return result.ErrorMessage ?? "invalid AppHost setting";
+        }
+
+        var servicePorts = Enumerable.Range(BasePort, Secondaries + 1);
+        if (Dashboard.Enabled && (Dashboard.Ports.Distinct().Count() < 3 || Dashboard.Ports.Intersect(servicePorts).Any()))
+        {
+            yield return $"The dashboard's ports ({string.Join(", ", Dashboard.Ports)}) must differ from each other and from the " +
+                $"services' ({BasePort} to {BasePort + Secondaries}).";
         }
 
         if (BasePort + Secondaries > 65_535)

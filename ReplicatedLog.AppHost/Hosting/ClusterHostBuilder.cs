@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 using ReplicatedLog.AppHost.Hosting.Model;
 
 namespace ReplicatedLog.AppHost.Hosting;
@@ -12,6 +13,7 @@ public sealed class ClusterHostBuilder
 {
     private readonly List<ServiceResource> _resources = [];
     private readonly List<Parameter> _parameters = [];
+    private DashboardResource? _dashboard;
 
     private ClusterHostBuilder(IConfiguration configuration, AppHostSettings settings)
     {
@@ -72,10 +74,13 @@ public sealed class ClusterHostBuilder
     public ServiceResource AddExecutable(string name, string fileName, string workingDirectory, params IEnumerable<string> arguments) =>
         Add(new ServiceResource(name, new ResourceCommand.Executable(fileName, [.. arguments], workingDirectory)));
 
-    /// <summary>Declares a value of this run, shown to the user as <c>{description}: {value}</c>.</summary>
-    public Parameter AddParameter(string name, string value, string description)
+    /// <summary>
+    /// Declares a value of this run, shown to the user as <c>{description}: {value}</c> when it has a description, and
+    /// masked where resources' environments are shown when it is <paramref name="secret"/>.
+    /// </summary>
+    public Parameter AddParameter(string name, string value, string? description = null, bool secret = false)
     {
-        var parameter = new Parameter(name, value, description);
+        var parameter = new Parameter(name, value, description, secret);
         _parameters.Add(parameter);
         return parameter;
     }
@@ -84,7 +89,25 @@ public sealed class ClusterHostBuilder
         _resources.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
-    public ClusterHost Build() => new(_resources, _parameters, Settings);
+    /// <summary>
+    /// Adds the dashboard (<see cref="DashboardResource"/>): once the model is built, every other resource waits for
+    /// it and every project sends it its telemetry. At most once.
+    /// </summary>
+    public DashboardResource AddDashboard()
+    {
+        if (_dashboard is not null)
+        {
+            throw new InvalidOperationException("The dashboard is already added.");
+        }
+
+        return _dashboard = DashboardResource.Add(this);
+    }
+
+    public ClusterHost Build()
+    {
+        _dashboard?.Serve(_resources);
+        return new(_resources, _parameters, Settings, _dashboard);
+    }
 
     private ServiceResource Add(ServiceResource resource)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 
 namespace ReplicatedLog.AppHost.Hosting;
 
@@ -16,6 +17,9 @@ internal static class CommandLine
         ["--base-port"] = new("P", (name, value) => (Setting(nameof(AppHostSettings.BasePort)), WholeNumber(name, value))),
         ["--delay"] = new("NAME=MS", Delay),
         ["--fresh"] = new(null, (_, _) => (Setting(nameof(AppHostSettings.Fresh)), "true")),
+        ["--no-dashboard"] = new(null, (_, _) => (Setting($"{nameof(AppHostSettings.Dashboard)}:{nameof(DashboardSettings.Enabled)}"), "false")),
+        ["--dashboard-port"] = new("P", (name, value) =>
+            (Setting($"{nameof(AppHostSettings.Dashboard)}:{nameof(DashboardSettings.Port)}"), WholeNumber(name, value))),
     };
 
     /// <summary>

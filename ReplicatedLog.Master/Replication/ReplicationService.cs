@@ -104,7 +104,14 @@ public sealed partial class ReplicationService(
         {
             // A secondary removed from the cluster ends its loops; stopping the master ends all of them.
             var running = CancellationTokenSource.CreateLinkedTokenSource(_stopping, peer.Removed);
-            var loops = new[] { Task.Run(() => replicate.RunAsync(running.Token)), Task.Run(() => beat.RunAsync(running.Token)) };
+            Task[] loops;
+            // Called from a registration request too: without this, the loops would carry its Activity.Current (and
+            // every span they ever make would join that request's trace) for as long as they run.
+            using (ExecutionContext.SuppressFlow())
+            {
+                loops = [Task.Run(() => replicate.RunAsync(running.Token)), Task.Run(() => beat.RunAsync(running.Token))];
+            }
+
             _loops.AddRange(loops);
             _firstBeats.Add(beat.FirstBeat);
             _ = Task.WhenAll(loops).ContinueWith(_ => running.Dispose(), TaskScheduler.Default);

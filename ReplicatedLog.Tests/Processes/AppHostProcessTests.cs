@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using ReplicatedLog.AppHost.Hosting.Runtime;
@@ -16,7 +18,7 @@ public sealed class AppHostProcessTests
         var port = FreePort.Block(3);
         using var data = new TempDirectory("apphost");
         using var appHost = ChildProcess.StartInOwnGroup("dotnet",
-            ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}"],
+            ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}", "--no-dashboard"],
             RepositoryRoot());
         var children = await appHost.WaitForResourceTableAsync(Resources);
         Assert.All(children, child =>
@@ -60,7 +62,7 @@ public sealed class AppHostProcessTests
         using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port + 1);
         squatter.Start();
         var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
-        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}"], AppContext.BaseDirectory);
+        using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--base-port", $"{port}", "--no-dashboard"], AppContext.BaseDirectory);
 
         await appHost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -159,16 +161,116 @@ public sealed class AppHostProcessTests
         }
     }
 
-    /// <summary>The AppHost from its build output (as a user's second run would), once its table is printed.</summary>
-    private static async Task<(ChildProcess AppHost, Dictionary<string, int> Children)> StartBuiltAppHostAsync(TempDirectory data)
+    [Fact]
+    public async Task WithItsDashboardItPrintsTheLoginLineAndEveryServiceSendsItsTelemetryThereWithTheDashboardsKey()
     {
-        var port = FreePort.Block(3);
+        using var data = new TempDirectory("apphost");
+        var dashboardPort = FreePort.Block(3);
+        var (appHost, children) = await StartBuiltAppHostAsync(data, dashboardPort);
+        using var _ = appHost;
+
+        var login = await OutputLineAsync(appHost, "Login to the dashboard at ");
+        Assert.Matches($"^Login to the dashboard at http://localhost:{dashboardPort}/login\\?t=[0-9a-f]{{32}}$", login);
+        var dashboard = ChildProcess.EnvironmentOf(children["dashboard"]);
+        Assert.Equal(("BrowserToken", login[(login.IndexOf("?t=", StringComparison.Ordinal) + 3)..]),
+            (dashboard["Dashboard__Frontend__AuthMode"], dashboard["Dashboard__Frontend__BrowserToken"]));
+        Assert.Equal("ApiKey", dashboard["Dashboard__Otlp__AuthMode"]);
+        var key = dashboard["Dashboard__Otlp__PrimaryApiKey"];
+        var otlpHttp = $"http://localhost:{dashboardPort + 2}";
+        Assert.Equal(otlpHttp, dashboard["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"]);
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", dashboard.Keys);
+        Assert.All(Resources, name =>
+        {
+            var service = ChildProcess.EnvironmentOf(children[name]);
+            Assert.Equal((otlpHttp, "http/protobuf", $"x-otlp-api-key={key}", $"service.instance.id={name}", name),
+                (service["OTEL_EXPORTER_OTLP_ENDPOINT"], service["OTEL_EXPORTER_OTLP_PROTOCOL"], service["OTEL_EXPORTER_OTLP_HEADERS"],
+                    service["OTEL_RESOURCE_ATTRIBUTES"], service["OTEL_SERVICE_NAME"]));
+            Assert.Equal(("1000", "1000", "1000"),
+                (service["OTEL_BSP_SCHEDULE_DELAY"], service["OTEL_BLRP_SCHEDULE_DELAY"], service["OTEL_METRIC_EXPORT_INTERVAL"]));
+        });
+
+        // The running dashboard takes telemetry with the services' header, and refuses it without.
+        Assert.Equal(HttpStatusCode.OK, await ExportNothingAsync(otlpHttp, key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ExportNothingAsync(otlpHttp, key: null));
+        // And, once a browser logged in with the printed link, it shows the AppHost's resources (from the resource service).
+        using var api = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = new Uri($"http://localhost:{dashboardPort}/"),
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("api/resources")).StatusCode);
+        Assert.True((await api.GetAsync(new Uri(login["Login to the dashboard at ".Length..]))).IsSuccessStatusCode);
+        await Eventually.MatchAsync("the dashboard to list the four resources Running", async () =>
+                JsonDocument.Parse(await api.GetStringAsync("api/resources")).RootElement.GetProperty("resources").EnumerateArray()
+                    .Select(r => $"{r.GetProperty("name").GetString()} {r.GetProperty("state").GetString()}").Order().ToList(),
+            running => running.SequenceEqual(["dashboard Running", "master Running", "secondary-1 Running", "secondary-2 Running"]),
+            describe: running => string.Join(", ", running));
+    }
+
+    [Fact]
+    public async Task WithAnonymousAccessAllowedItPrintsThePlainDashboardUrlAndGivesNoKeys()
+    {
+        using var data = new TempDirectory("apphost");
+        var dashboardPort = FreePort.Block(3);
+        var (appHost, children) = await StartBuiltAppHostAsync(data, dashboardPort, secondaries: 0,
+            environment: new Dictionary<string, string> { ["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true" });
+        using var _ = appHost;
+
+        Assert.Equal($"Dashboard (no login: ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true): http://localhost:{dashboardPort}/",
+            await OutputLineAsync(appHost, "Dashboard (no login"));
+        Assert.DoesNotContain(appHost.Output, l => l.StartsWith("Login to the dashboard", StringComparison.Ordinal));
+        var dashboard = ChildProcess.EnvironmentOf(children["dashboard"]);
+        Assert.Equal(("Unsecured", "Unsecured", "Unsecured"), (dashboard["Dashboard__Frontend__AuthMode"], dashboard["Dashboard__Otlp__AuthMode"],
+            dashboard["Dashboard__ResourceServiceClient__AuthMode"]));
+        Assert.DoesNotContain(dashboard.Keys, k => k.EndsWith("ApiKey", StringComparison.Ordinal) || k.EndsWith("BrowserToken", StringComparison.Ordinal));
+        var master = ChildProcess.EnvironmentOf(children["master"]);
+        Assert.Equal($"http://localhost:{dashboardPort + 2}", master["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.DoesNotContain("OTEL_EXPORTER_OTLP_HEADERS", master.Keys);
+        Assert.Equal(HttpStatusCode.OK, await ExportNothingAsync($"http://localhost:{dashboardPort + 2}", key: null));
+    }
+
+    /// <summary>The first line of the AppHost's output that starts with <paramref name="prefix"/>, once it is written.</summary>
+    private static async Task<string> OutputLineAsync(ChildProcess appHost, string prefix) =>
+        (await Eventually.MatchAsync($"a line '{prefix}…'",
+            () => Task.FromResult(appHost.Output.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))), l => l is not null,
+            describe: _ => string.Join(Environment.NewLine, appHost.Output.TakeLast(10))))!;
+
+    /// <summary>Sends the dashboard an empty OTLP/HTTP trace export (a valid request with no spans): 200 if it takes telemetry with this key.</summary>
+    private static async Task<HttpStatusCode> ExportNothingAsync(string otlpHttp, string? key)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{otlpHttp}/v1/traces")
+        {
+            Content = new ByteArrayContent([]) { Headers = { ContentType = new("application/x-protobuf") } },
+        };
+        if (key is not null)
+        {
+            request.Headers.Add("x-otlp-api-key", key);
+        }
+
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// The AppHost from its build output (as a user's second run would), once its table is printed: without its
+    /// dashboard, unless <paramref name="dashboardPort"/> gives the first of three free ports for it.
+    /// </summary>
+    private static async Task<(ChildProcess AppHost, Dictionary<string, int> Children)> StartBuiltAppHostAsync(
+        TempDirectory data, int? dashboardPort = null, int secondaries = 2, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var port = FreePort.Block(secondaries + 1);
         var appHostDll = typeof(ReplicatedLog.AppHost.Program).Assembly.Location;
+        string[] dashboard = dashboardPort is { } p
+            ? ["--dashboard-port", $"{p}", $"--AppHost:Dashboard:OtlpGrpcPort={p + 1}", $"--AppHost:Dashboard:OtlpHttpPort={p + 2}"]
+            : ["--no-dashboard"];
         var appHost = ChildProcess.StartInOwnGroup("dotnet",
-            [appHostDll, "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}"], AppContext.BaseDirectory);
+            [appHostDll, "--base-port", $"{port}", "--secondaries", $"{secondaries}", $"--AppHost:DataDirectory={data.Path}", .. dashboard],
+            AppContext.BaseDirectory, environment);
         try
         {
-            return (appHost, await appHost.WaitForResourceTableAsync(Resources));
+            string[] resources = [.. dashboardPort is null ? [] : new[] { "dashboard" }, "master", .. Enumerable.Range(1, secondaries).Select(k => $"secondary-{k}")];
+            return (appHost, await appHost.WaitForResourceTableAsync(resources));
         }
         catch
         {

@@ -78,4 +78,24 @@ public sealed class ResourceRunnerTests
         Assert.Equal(seen.OfType<ResourceStateChanged>(), late.OfType<ResourceStateChanged>());
         Assert.Equal("chatty Exited (0, ExitedOnItsOwn)", EventReading.Describe(late[^1]));
     }
+
+    [Fact]
+    public async Task StoppingEverythingStopsEachResourceOnlyOnceThoseThatWaitForItHaveExited()
+    {
+        var builder = ClusterHostBuilder.Create(["--AppHost:GracePeriodMs=5000"]);
+        var first = builder.AddExecutable("first", "/bin/sh", WorkingDirectory, "-c", "exec sleep 600");
+        var second = builder.AddExecutable("second", "/bin/sh", WorkingDirectory, "-c", "exec sleep 600").WaitFor(first);
+        builder.AddExecutable("third", "/bin/sh", WorkingDirectory, "-c", "exec sleep 600").WaitFor(second);
+        await using var host = builder.Build();
+        await host.Runner.StartAllAsync();
+        using var events = host.Events.Subscribe();
+
+        await host.Runner.StopAllAsync();
+
+        var seen = await events.ReadUntilAsync("first to exit", e => EventReading.Describe(e).StartsWith("first Exited", StringComparison.Ordinal));
+        Assert.Equal(
+            ["third Stopping (pid)", "third Exited (143, Stopped)", "second Stopping (pid)", "second Exited (143, Stopped)",
+                "first Stopping (pid)", "first Exited (143, Stopped)"],
+            seen.Skip(events.Initial.Count).Select(EventReading.Describe));
+    }
 }

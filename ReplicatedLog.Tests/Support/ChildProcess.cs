@@ -51,7 +51,9 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Starts <paramref name="file"/> through setsid: its pid is its process group id.</summary>
-    public static ChildProcess StartInOwnGroup(string file, IEnumerable<string> arguments, string workingDirectory)
+    /// <param name="environment">Variables to set on top of the test's own.</param>
+    public static ChildProcess StartInOwnGroup(
+        string file, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("setsid")
         {
@@ -68,6 +70,11 @@ public sealed class ChildProcess : IDisposable
         }
 
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new ChildProcess(Process.Start(info)!);
     }
 
@@ -99,6 +106,12 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>The environment a running process was started with (<c>/proc/PID/environ</c>).</summary>
+    public static Dictionary<string, string> EnvironmentOf(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('=', 2)).Where(v => v.Length == 2)
+            .GroupBy(v => v[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+
     /// <summary>The process group of a running process (field 5 of <c>/proc/PID/stat</c>).</summary>
     public static int ProcessGroupOf(int pid) => int.Parse(Stat(pid)[2], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -126,7 +139,7 @@ public sealed class ChildProcess : IDisposable
         foreach (var line in rows)
         {
             var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (cells.Length >= 5 && names.Contains(cells[0]) && int.TryParse(cells[^1], out var pid))
+            if (cells.Length >= 4 && names.Contains(cells[0]) && int.TryParse(cells[^1], out var pid))
             {
                 table[cells[0]] = pid;
             }

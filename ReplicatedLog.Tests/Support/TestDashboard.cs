@@ -5,7 +5,10 @@ using ReplicatedLog.Dashboard.Telemetry;
 
 namespace ReplicatedLog.Tests.Support;
 
-/// <summary>The dashboard in-process on three free loopback ports (pages, OTLP/HTTP, OTLP/gRPC), stopped on dispose.</summary>
+/// <summary>
+/// The dashboard in-process on three free loopback ports (pages, OTLP/HTTP, OTLP/gRPC), with an OTLP API key,
+/// stopped on dispose.
+/// </summary>
 public sealed class TestDashboard : IAsyncDisposable
 {
     private TestDashboard(WebApplication app, int firstPort)
@@ -26,19 +29,37 @@ public sealed class TestDashboard : IAsyncDisposable
 
     public TelemetryStore Store => App.Services.GetRequiredService<TelemetryStore>();
 
-    /// <param name="settings">More configuration, as command-line arguments (<c>--Dashboard:Otlp:PrimaryApiKey=k</c>).</param>
+    /// <summary>The key OTLP calls must carry unless a setting gives another.</summary>
+    public string OtlpApiKey { get; private init; } = DefaultOtlpApiKey;
+
+    private const string DefaultOtlpApiKey = "test-otlp-key";
+
+    /// <param name="settings">More configuration, <c>Section:Key=value</c> (a leading <c>--</c> is fine); later ones win.</param>
     public static async Task<TestDashboard> StartAsync(params string[] settings)
     {
         var port = FreePort.Block(3);
+        var extra = settings.Select(s => s.StartsWith("--", StringComparison.Ordinal) ? s : $"--{s}").ToList();
         var app = DashboardApp.Build([
             $"--urls=http://127.0.0.1:{port}",
             $"--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:{port + 1}",
             $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{port + 2}",
-            .. settings,
+            $"--Dashboard:Otlp:PrimaryApiKey={DefaultOtlpApiKey}",
+            "--Logging:LogLevel:Default=Warning",
+            .. extra,
         ]);
         await app.StartAsync();
-        return new TestDashboard(app, port);
+        var key = extra.LastOrDefault(s => s.StartsWith("--Dashboard:Otlp:PrimaryApiKey=", StringComparison.Ordinal))?.Split('=', 2)[1];
+        return new TestDashboard(app, port) { OtlpApiKey = key ?? DefaultOtlpApiKey };
     }
+
+    /// <summary>What the AppHost gives a service so that it sends its telemetry here, as configuration keys.</summary>
+    public Dictionary<string, string?> ExporterSettings(string instanceId) => new()
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = OtlpHttp.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={OtlpApiKey}",
+        ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
+    };
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }

@@ -26,11 +26,18 @@ public sealed class ResourceSubscription : IDisposable
     private int _queuedStates;
     private long _dropped;
 
-    internal ResourceSubscription(ResourceEvents events, int capacity)
+    internal ResourceSubscription(ResourceEvents events, int capacity, IReadOnlyList<ResourceSnapshot> initial)
     {
         _events = events;
         _capacity = capacity;
+        Initial = initial;
     }
+
+    /// <summary>
+    /// Every resource's state when this subscription began: the first events it reads are these, one
+    /// <see cref="ResourceStateChanged"/> each, in this order.
+    /// </summary>
+    public IReadOnlyList<ResourceSnapshot> Initial { get; }
 
     /// <summary>The events in the order published, until the subscription is disposed (or ends, see above).</summary>
     public async IAsyncEnumerable<ResourceEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

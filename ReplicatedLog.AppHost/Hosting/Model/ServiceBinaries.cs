@@ -7,6 +7,7 @@ public static class ServiceBinaries
 {
     public const string Master = "ReplicatedLog.Master";
     public const string Secondary = "ReplicatedLog.Secondary";
+    public const string Dashboard = "ReplicatedLog.Dashboard";
 
     private const string Prefix = "ServicePath:";
 

@@ -23,6 +23,7 @@ public sealed class ResourceProcess
     private Process? _process;
     private Task? _exited;
     private ResourceEnding? _requested;
+    private int _launches;
 
     internal ResourceProcess(ServiceResource resource, ResourceEvents events)
     {
@@ -109,7 +110,8 @@ public sealed class ResourceProcess
             }
 
             _requested = null;
-            Publish(new ResourceSnapshot(Name, ResourceState.Starting));
+            Publish(new ResourceSnapshot(Name, ResourceState.Starting, StartedAt: DateTimeOffset.UtcNow,
+                Restarts: _launches++, Environment: environment));
         }
 
         Process process;

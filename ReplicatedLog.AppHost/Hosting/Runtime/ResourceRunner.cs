@@ -34,10 +34,9 @@ public sealed class ResourceRunner
         Processes.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"No resource is named {name}.");
 
-    /// <summary>The ports the resources need that something else already listens on, with who needs them.</summary>
-    public IReadOnlyList<string> PortsInUse() =>
-        Processes.SelectMany(p => p.Resource.Endpoints).Where(e => !IsFree(e.Port))
-            .Select(e => $"port {e.Port} (for {e.Resource}) is already in use").ToList();
+    /// <summary>The endpoints whose port something else already listens on.</summary>
+    public IReadOnlyList<Endpoint> PortsInUse() =>
+        Processes.SelectMany(p => p.Resource.Endpoints).Where(e => !IsFree(e.Port)).ToList();
 
     /// <summary>Starts every resource, each once the resources it waits for are ready.</summary>
     public async Task StartAllAsync(CancellationToken cancellationToken = default)
@@ -77,14 +76,25 @@ public sealed class ResourceRunner
     public Task WaitForReadyAsync(string name, CancellationToken cancellationToken = default) =>
         WaitForReadyAsync(this[name], cancellationToken);
 
-    /// <summary>Stops every running resource (dependents first), in parallel within each level.</summary>
+    /// <summary>
+    /// Stops every running resource, each once those that wait for it have stopped (the master before its
+    /// secondaries, everything before the dashboard), in parallel where nothing orders them.
+    /// </summary>
     public async Task StopAllAsync()
     {
-        var running = Processes.Where(p => p.IsAlive).ToList();
-        // Those that wait for others go first, so nothing is left talking to a stopped dependency for long.
-        var dependents = running.Where(p => p.Resource.WaitsFor.Count > 0).ToList();
-        await Task.WhenAll(dependents.Select(p => p.StopAsync(GracePeriod)));
-        await Task.WhenAll(running.Except(dependents).Select(p => p.StopAsync(GracePeriod)));
+        var stops = new Dictionary<ResourceProcess, Task>();
+        await Task.WhenAll(Processes.Select(StopAfterDependents));
+
+        Task StopAfterDependents(ResourceProcess process)
+        {
+            if (!stops.TryGetValue(process, out var stop))
+            {
+                var dependents = Processes.Where(p => p.Resource.WaitsFor.Contains(process.Resource)).Select(StopAfterDependents).ToList();
+                stops[process] = stop = StopAfterAsync(process, dependents);
+            }
+
+            return stop;
+        }
     }
 
     private Task StartInOrder(ResourceProcess process, CancellationToken cancellationToken)
@@ -97,6 +107,12 @@ public sealed class ResourceRunner
         }
 
         return start;
+    }
+
+    private async Task StopAfterAsync(ResourceProcess process, List<Task> dependents)
+    {
+        await Task.WhenAll(dependents);
+        await process.StopAsync(GracePeriod);
     }
 
     private async Task StartAfterAsync(ResourceProcess process, List<Task> dependencies, CancellationToken cancellationToken)

@@ -19,9 +19,12 @@ public sealed class ConsoleRunner(ClusterHost host)
         var taken = runner.PortsInUse();
         if (taken.Count > 0)
         {
-            foreach (var problem in taken)
+            foreach (var endpoint in taken)
             {
-                view.Error($"Cannot start: {problem}. Stop what uses it, or choose other ports with --base-port.");
+                var choose = endpoint.Resource == host.Dashboard?.Resource.Name
+                    ? "--dashboard-port P, --AppHost:Dashboard:OtlpGrpcPort=P and --AppHost:Dashboard:OtlpHttpPort=P (or run without it: --no-dashboard)"
+                    : "--base-port";
+                view.Error($"Cannot start: port {endpoint.Port} (for {endpoint.Resource}) is already in use. Stop what uses it, or choose other ports with {choose}.");
             }
 
             await view.FinishAsync();
@@ -36,7 +39,7 @@ public sealed class ConsoleRunner(ClusterHost host)
             + $"{(ProcessLauncher.IsolatesChildren ? "; each runs in a process group of its own, so Ctrl+C reaches this AppHost alone, which stops them" : "")}.");
         try
         {
-            await runner.StartAllAsync(stopping.Token);
+            await host.StartAsync(stopping.Token);
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 using ReplicatedLog.AppHost.Hosting.Events;
 using ReplicatedLog.AppHost.Hosting.Runtime;
 
@@ -39,7 +40,10 @@ public sealed class ConsoleView
 
     public void Error(string message) => Write(Console.Error, Self + (_useColour ? "\e[31m" + message + "\e[0m" : message));
 
-    /// <summary>Prints the resource table and the run's parameters, then the output held back so far, and from then on each line as it comes.</summary>
+    /// <summary>
+    /// Prints the resource table, the run's parameters and the dashboard's login link, then the output held back so
+    /// far, and from then on each line as it comes.
+    /// </summary>
     public void ShowRunning()
     {
         lock (_console)
@@ -50,12 +54,20 @@ public sealed class ConsoleView
                 Console.Out.WriteLine(line);
             }
 
-            if (_host.Parameters.Count > 0)
+            var shown = _host.Parameters.Where(p => p.Description is not null).ToList();
+            if (shown.Count > 0 || _host.Dashboard is not null)
             {
                 Console.Out.WriteLine();
-                foreach (var parameter in _host.Parameters)
+                foreach (var parameter in shown)
                 {
                     Console.Out.WriteLine($"{parameter.Description}: {parameter.Value}");
+                }
+
+                if (_host.Dashboard is { } dashboard)
+                {
+                    Console.Out.WriteLine(dashboard.BrowserToken is null
+                        ? $"Dashboard (no login: {DashboardResource.AllowAnonymousVariable}=true): {dashboard.LoginUrl}"
+                        : $"Login to the dashboard at {dashboard.LoginUrl}");
                 }
             }
 

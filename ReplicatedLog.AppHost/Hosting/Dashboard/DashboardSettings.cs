@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReplicatedLog.AppHost.Hosting.Dashboard;
+
+/// <summary>Section <c>AppHost:Dashboard</c>: whether the AppHost runs the dashboard, and on which ports (Aspire's by default).</summary>
+public sealed class DashboardSettings
+{
+    /// <summary>Off with <c>--no-dashboard</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Its pages, and the login URL the AppHost prints (<c>--dashboard-port 18888</c>).</summary>
+    [Range(1, 65_535)]
+    public int Port { get; set; } = 18_888;
+
+    /// <summary>OTLP/gRPC, for a service started by hand that exports over gRPC.</summary>
+    [Range(1, 65_535)]
+    public int OtlpGrpcPort { get; set; } = 18_889;
+
+    /// <summary>OTLP/HTTP: where the AppHost's services send their telemetry (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
+    [Range(1, 65_535)]
+    public int OtlpHttpPort { get; set; } = 18_890;
+
+    public IEnumerable<int> Ports => [Port, OtlpGrpcPort, OtlpHttpPort];
+}
