@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
 using ReplicatedLog.AppHost.Hosting.Model;
 using ReplicatedLog.AppHost.Hosting.Terminal;
 
@@ -53,9 +54,14 @@ public static class Program
                 .WithProperty("Delay", $"{settings.DelayOf(name)} ms"))
             .ToList();
 
-        Node("master", ServiceBinaries.Master, settings.BasePort)
+        var master = Node("master", ServiceBinaries.Master, settings.BasePort)
             .WithReference(secondaries)
             .WaitFor(secondaries);
+
+        // The dashboard's Cluster page reads the master (services__master__http__0) and the secondaries' admin routes.
+        builder.Resources.FirstOrDefault(r => r.Name == DashboardResource.ResourceName)?
+            .WithReference(master)
+            .WithEnvironment("Cluster__Token", token);
 
         return builder;
 

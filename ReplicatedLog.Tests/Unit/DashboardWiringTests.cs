@@ -22,6 +22,9 @@ public sealed class DashboardWiringTests
                 own["Dashboard__ResourceServiceClient__AuthMode"]));
         Assert.Equal(new Uri($"http://localhost:18888/login?t={dashboard.BrowserToken.Value}"), dashboard.LoginUrl);
         Assert.DoesNotContain("OTEL_EXPORTER_OTLP_ENDPOINT", own.Keys);
+        // Its Cluster page reads the master and changes the secondaries' delay and faults, which need the token.
+        Assert.Equal(("http://localhost:8000", builder["master"].EnvironmentFor(ExecutionMode.Run)["Cluster__Token"]),
+            (own["services__master__http__0"], own["Cluster__Token"]));
         Assert.All(new[] { "master", "secondary-1" }.Select(name => builder[name]), service =>
         {
             Assert.Contains(dashboard.Resource, service.WaitsFor);
