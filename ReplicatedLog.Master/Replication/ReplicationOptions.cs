@@ -26,7 +26,7 @@ public sealed class ReplicationOptions
 
     /// <summary>At most this many entries travel in one replication request.</summary>
     [Range(1, 1_000_000)]
-    public int BatchMaxEntries { get; set; } = 1_000;
+    public int BatchMaxEntries { get; set; } = 10_000;
 
     /// <summary>At most this many bytes of message text in one replication request (one entry always goes).</summary>
     [Range(1, int.MaxValue)]
