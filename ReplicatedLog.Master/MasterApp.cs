@@ -85,6 +85,7 @@ public static class MasterApp
             sp.GetRequiredService<IOptions<QuorumOptions>>().Value,
             sp.GetRequiredService<ILogger<WriteGate>>(),
             sp.GetRequiredService<LogAdoption>()));
+        services.AddSingleton<AppendTraces>();
         services.AddSingleton<Appender>();
         services.AddHostedService<ReplicationService>();
         services.AddHostedService<AppendPathWarmup>();

@@ -16,7 +16,8 @@ public sealed partial class Appender(
     SecondaryRegistry registry,
     WriteGate gate,
     TimeProvider time,
-    ILogger<Appender> logger)
+    ILogger<Appender> logger,
+    AppendTraces? traces = null)
 {
     public const string TelemetryName = "ReplicatedLog.Master";
     private static readonly Meter Meter = new(TelemetryName);
@@ -51,6 +52,11 @@ public sealed partial class Appender(
         var (index, duplicate) = log.Append(message, idempotencyKey);
         activity?.SetTag("replicatedlog.index", index);
         activity?.SetTag("replicatedlog.w", w);
+        activity?.SetTag("replicatedlog.duplicate", duplicate);
+        if (activity is not null && !duplicate)
+        {
+            traces?.Record(index, activity.Context);
+        }
         if (!duplicate)
         {
             Appends.Add(1);
@@ -60,9 +66,13 @@ public sealed partial class Appender(
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(clientGone, deadline.Token);
         int acks;
         var timedOut = false;
+        // The wait for w, on the append's time axis: as long as the slowest of the nodes it waits for.
+        using var waiting = Source.StartActivity("wait for w");
+        waiting?.SetTag("replicatedlog.w", w);
         try
         {
             acks = await barrier.WaitAsync(index, w, linked?.Token ?? clientGone).ConfigureAwait(false);
+            waiting?.SetTag("replicatedlog.acks", acks);
         }
         catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
         {

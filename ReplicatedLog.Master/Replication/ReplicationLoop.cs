@@ -18,8 +18,11 @@ public sealed partial class ReplicationLoop(
     MasterLog log,
     ResiliencePipeline pipeline,
     ReplicationOptions options,
-    ILogger<ReplicationLoop> logger)
+    ILogger<ReplicationLoop> logger,
+    AppendTraces? traces = null)
 {
+    private static readonly ActivitySource Source = new(Appender.TelemetryName);
+
     /// <summary>
     /// The retry pipeline of one secondary: the project's unbounded retry with backoff, except that an Unhealthy
     /// secondary is retried at the heartbeat's pace (its recovery kicks the loop at once), and each attempt may take
@@ -82,6 +85,16 @@ public sealed partial class ReplicationLoop(
             return;
         }
 
+        // A batch of its own: a trace that links to the appends it carries (the HTTP call and the secondary's work
+        // are its children).
+        Activity.Current = null;
+        var last = from + batch.Count - 1;
+        using var span = Source.StartActivity($"replicate to {peer.Name}", ActivityKind.Internal, default(ActivityContext),
+            links: traces?.Links(from, last));
+        span?.SetTag("replicatedlog.secondary", peer.Name);
+        span?.SetTag("replicatedlog.first", from);
+        span?.SetTag("replicatedlog.last", last);
+        span?.SetTag("replicatedlog.entries", batch.Count);
         var request = new AppendEntriesRequest(log.LogId, batch, log.Generation, log.Base, LogChecksum.Format(log.ChecksumAt(from - 1)!.Value));
         var attempt = peer.BeginAttempt(stopping);
         var started = Stopwatch.GetTimestamp();
@@ -99,7 +112,7 @@ public sealed partial class ReplicationLoop(
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            LogInterrupted(logger, peer.Name, from, from + batch.Count - 1);
+            LogInterrupted(logger, peer.Name, from, last);
             return;
         }
         catch (LogRefusedException ex)
@@ -117,8 +130,8 @@ public sealed partial class ReplicationLoop(
         }
 
         var acked = peer.AckedIndex;
-        var last = from + batch.Count - 1;
         peer.OnAppendAnswered(response, last);
+        span?.SetTag("replicatedlog.applied", response.AppliedIndex);
         LogBatchSent(logger, peer.Name, from, last, batch.Count, response.AppliedIndex,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (response.AppliedIndex < from - 1 || response.AppliedIndex < acked)

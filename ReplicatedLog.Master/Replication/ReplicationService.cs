@@ -20,7 +20,8 @@ public sealed partial class ReplicationService(
     IOptions<ReplicationOptions> replication,
     IOptions<HealthOptions> health,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    AppendTraces traces) : BackgroundService
 {
     private readonly List<Task> _loops = [];
     private readonly List<Task> _firstBeats = [];
@@ -98,7 +99,7 @@ public sealed partial class ReplicationService(
     {
         var pipeline = ReplicationLoop.CreatePipeline(peer, replication.Value.Retry, health.Value.Interval, time,
             loggers.CreateLogger<ReplicationLoop>());
-        var replicate = new ReplicationLoop(peer, log, pipeline, replication.Value, loggers.CreateLogger<ReplicationLoop>());
+        var replicate = new ReplicationLoop(peer, log, pipeline, replication.Value, loggers.CreateLogger<ReplicationLoop>(), traces);
         var beat = new HeartbeatLoop(peer, log, health.Value, time, loggers.CreateLogger<HeartbeatLoop>());
         lock (_gate)
         {

@@ -20,6 +20,8 @@ public sealed partial class Replica(
     TimeProvider time,
     ILogger<Replica> logger)
 {
+    public const string TelemetryName = "ReplicatedLog.Secondary";
+    private static readonly System.Diagnostics.ActivitySource Source = new(TelemetryName);
     private string? _refusedLogId;
 
     public ReplicaLog Log => log;
@@ -39,10 +41,16 @@ public sealed partial class Replica(
         contact.Heard();
         if (delay.Current > TimeSpan.Zero)
         {
+            // On the trace of the batch: this is where a slow secondary's time goes.
+            using var sleeping = Source.StartActivity("artificial delay");
+            sleeping?.SetTag("replicatedlog.delay_ms", delay.CurrentMs);
             await Task.Delay(delay.Current, time, cancellationToken).ConfigureAwait(false);
         }
 
+        using var applying = Source.StartActivity("apply");
+        applying?.SetTag("replicatedlog.entries", request.Entries.Count);
         var outcome = log.Apply(request);
+        applying?.SetTag("replicatedlog.applied", outcome.AppliedIndex);
         if (outcome.LogIdMismatch)
         {
             Volatile.Write(ref _refusedLogId, request.LogId);
