@@ -50,19 +50,25 @@ async function draw() {
   }
 }
 
+async function resourceList() {
+  const answer = await api("/api/resources");
+  if (answer.connection?.state !== "Connected" && !answer.resources?.length) throw new Error(answer.connection?.detail || "not connected");
+  return answer.resources || [];
+}
+
 async function resources() {
   let list;
-  try { list = await api("/api/resources"); } catch (error) {
+  try { list = await resourceList(); } catch (error) {
     return $(`<h1>Resources</h1><p class="muted">No resources to show: this dashboard is not connected to an AppHost (${esc(error.message)}). Telemetry sent to it is under Structured logs, Traces and Metrics.</p>`);
   }
   const rows = list.map((r) => `<tr data-resource="${esc(r.name)}">
-      <td><strong>${esc(r.name)}</strong></td><td class="${esc(r.state)}">${esc(r.state)}${r.exitCode != null ? ` (exit ${esc(r.exitCode)})` : ""}</td>
-      <td>${r.url ? `<a href="${esc(r.url)}" target="_blank" rel="noopener">${esc(r.url)}</a>` : ""}</td><td class="num">${esc(r.processId ?? "")}</td>
+      <td><strong>${esc(r.name)}</strong></td><td class="state ${esc(r.state)}">${esc(r.state)}${r.exitCode != null ? ` (exit ${esc(r.exitCode)})` : ""}</td>
+      <td>${(r.urls || []).map((u) => `<a href="${esc(u.url)}" target="_blank" rel="noopener">${esc(u.url)}</a>`).join(" ")}</td><td class="num">${esc(r.processId ?? "")}</td>
       <td>${r.startedAt ? time(r.startedAt) : ""}</td><td class="num">${esc(r.restarts ?? 0)}</td>
-      <td>${esc(Object.entries(r.properties || {}).map(([k, v]) => `${k}: ${v}`).join(", "))}</td>
+      <td>${esc((r.properties || []).map((p) => `${p.name}: ${p.value}`).join(", "))}</td>
       <td>${["stop", "start", "restart", "kill", "pause", "resume"].map((c) => `<button data-command="${c}" class="quiet">${c}</button>`).join("")}
         <a href="/consolelogs/resource/${encodeURIComponent(r.name)}">console</a></td></tr>`).join("");
-  const page = $(`<h1>Resources</h1><table><thead><tr><th>Name</th><th>State</th><th>URL</th><th>PID</th><th>Started</th><th>Restarts</th><th>Details</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>`);
+  const page = $(`<h1>Resources</h1><table><thead><tr><th>Name</th><th>State</th><th>URLs</th><th>PID</th><th>Started</th><th>Restarts</th><th>Details</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>`);
   page.querySelectorAll("button[data-command]").forEach((b) => b.addEventListener("click", async () => {
     const name = b.closest("tr").dataset.resource;
     b.disabled = true;
@@ -73,12 +79,12 @@ async function resources() {
 }
 
 async function consoleLogs(name) {
-  const list = await api("/api/resources").catch(() => []);
+  const list = await resourceList().catch(() => []);
   const chosen = name || list[0]?.name;
   const options = list.map((r) => `<option ${r.name === chosen ? "selected" : ""}>${esc(r.name)}</option>`).join("");
-  const lines = chosen ? await api(`/api/resources/${encodeURIComponent(chosen)}/console`).catch(() => []) : [];
+  const console = chosen ? await api(`/api/resources/${encodeURIComponent(chosen)}/console`).catch(() => ({ lines: [] })) : { lines: [] };
   const page = $(`<h1>Console</h1><div class="filters"><label>Resource <select id="console-resource">${options}</select></label></div>
-    <pre class="console">${lines.map((l) => esc(l.text ?? l)).join("\n")}</pre>`);
+    <pre class="console">${console.lines.map((l) => esc(l.text)).join("\n")}</pre>`);
   page.querySelector("select").addEventListener("change", (e) => navigate(`/consolelogs/resource/${encodeURIComponent(e.target.value)}`));
   return page;
 }
@@ -241,7 +247,11 @@ async function refreshNodes() {
   }));
 }
 
-setInterval(() => { if (location.pathname === "/cluster") refreshNodes(); }, 1000);
+setInterval(() => {
+  if (location.pathname === "/cluster") refreshNodes();
+  // Resources and consoles change without telemetry: look again every second.
+  else if ((location.pathname === "/" || location.pathname.startsWith("/consolelogs")) && !document.activeElement?.matches("#page select")) draw();
+}, 1000);
 
 async function live() {
   let version = -1;
