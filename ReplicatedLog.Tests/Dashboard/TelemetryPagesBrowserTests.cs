@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Dashboard;
+
+/// <summary>The telemetry pages in a real browser, fed by OpenTelemetry's own exporter.</summary>
+public sealed class TelemetryPagesBrowserTests
+{
+    private const string Token = "telemetry-pages-token";
+
+    [Fact]
+    public async Task AStructuredLogLeadsToItsTraceWhoseWaterfallShowsItsSpans()
+    {
+        await using var dashboard = await TestDashboard.StartAsync($"Dashboard:Frontend:BrowserToken={Token}");
+        using var source = new ActivitySource("TelemetryPagesBrowserTests");
+        string traceId;
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.AddService("master"))
+            .AddSource(source.Name)
+            .AddOtlpExporter(o => Export(o, dashboard, "v1/traces"))
+            .Build())
+        using (var loggers = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
+        {
+            o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("master"));
+            o.AddOtlpExporter(e => Export(e, dashboard, "v1/logs"));
+        })))
+        {
+            using (var append = source.StartActivity("append"))
+            {
+                traceId = append!.TraceId.ToHexString();
+                using (source.StartActivity("wait for w"))
+                {
+                    loggers.CreateLogger("ReplicatedLog.Master.Replication.Appender").LogWarning("Append {Index} timed out", 7);
+                }
+            }
+
+            Assert.True(tracing.ForceFlush(10_000));
+        }
+
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(dashboard.Frontend, $"/login?t={Token}&returnUrl=%2Fstructuredlogs").ToString());
+        var row = page.Locator("tbody tr").Filter(new() { HasText = "Append 7 timed out" });
+        await Assertions.Expect(row).ToContainTextAsync("Warning");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
+        Assert.EndsWith($"/traces/detail/{traceId}", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator(".waterfall .label")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".waterfall .label").Nth(1)).ToContainTextAsync("wait for w");
+    }
+
+    private static void Export(OtlpExporterOptions options, TestDashboard dashboard, string path)
+    {
+        options.Protocol = OtlpExportProtocol.HttpProtobuf;
+        options.Endpoint = new Uri(dashboard.OtlpHttp, path);
+        options.Headers = $"x-otlp-api-key={dashboard.OtlpApiKey}";
+    }
+}
