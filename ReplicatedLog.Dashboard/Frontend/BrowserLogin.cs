@@ -10,8 +10,8 @@ namespace ReplicatedLog.Dashboard.Frontend;
 /// Who may see the pages, as in Aspire's dashboard: with a browser token (given as
 /// <c>Dashboard:Frontend:BrowserToken</c>, or made up at start and printed in the login link) a browser logs in once
 /// at <c>/login?t=&lt;token&gt;</c> (optionally <c>&amp;returnUrl=/traces</c>) and gets a cookie; without one, pages
-/// send it to the login page and the API answers 401. <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true</c> turns
-/// this off.
+/// send it to the login page and the API answers 401. <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true</c> or
+/// <c>Dashboard:Frontend:AuthMode=Unsecured</c> turns this off.
 /// </summary>
 public sealed class BrowserLogin
 {
@@ -22,7 +22,9 @@ public sealed class BrowserLogin
 
     public BrowserLogin(IConfiguration configuration)
     {
-        AllowsAnonymous = string.Equals(configuration["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase);
+        // Aspire's two ways to turn the login off: the variable, or the frontend's auth mode.
+        AllowsAnonymous = string.Equals(configuration["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(configuration[$"{DashboardOptions.SectionName}:Frontend:AuthMode"], "Unsecured", StringComparison.OrdinalIgnoreCase);
         var given = configuration[$"{DashboardOptions.SectionName}:Frontend:BrowserToken"];
         Token = string.IsNullOrEmpty(given) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) : given;
         TokenWasGiven = !string.IsNullOrEmpty(given);

@@ -55,10 +55,12 @@ public sealed class DashboardFrontendTests : IAsyncDisposable
         Assert.Equal("/", elsewhere.Headers.Location!.OriginalString);
     }
 
-    [Fact]
-    public async Task AllowAnonymousTurnsTheLoginOff()
+    [Theory]
+    [InlineData("--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true")]
+    [InlineData("--Dashboard:Frontend:AuthMode=Unsecured")]
+    public async Task AllowAnonymousTurnsTheLoginOff(string setting)
     {
-        await StartAsync("--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true");
+        await StartAsync(setting);
 
         using var page = await _browser.GetAsync("/structuredlogs");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
