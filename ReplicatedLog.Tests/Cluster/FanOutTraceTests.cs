@@ -24,6 +24,7 @@ public sealed class FanOutTraceTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var cluster = await TestCluster.StartAsync(2, secondary: i => i == 1 ? new() { ["Replication:DelayMs"] = "200" } : []);
+        await cluster.WaitForWritableAsync();
 
         // The client's own trace id, so this test finds its append among every other test's.
         var traceId = ActivityTraceId.CreateRandom();
