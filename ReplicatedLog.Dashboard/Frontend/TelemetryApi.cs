@@ -15,7 +15,7 @@ public static class TelemetryApi
         api.MapGet("/resources", (TelemetryStore store) => store.Resources.Select(r => new { r.Key, r.Name, r.InstanceId, r.Attributes }));
         api.MapGet("/logs", (TelemetryStore store, string? resource, string? level, string? text, int? limit) =>
         {
-            var minimum = Severity(level);
+            var minimum = LogSeverity.Minimum(level);
             return store.Logs(resource)
                 .Where(l => l.SeverityNumber >= minimum)
                 .Where(l => string.IsNullOrEmpty(text) || l.Message.Contains(text, StringComparison.OrdinalIgnoreCase)
@@ -68,15 +68,4 @@ public static class TelemetryApi
         });
         return api;
     }
-
-    private static int Severity(string? level) => level?.ToLowerInvariant() switch
-    {
-        "trace" => 1,
-        "debug" => 5,
-        "information" or "info" => 9,
-        "warning" or "warn" => 13,
-        "error" => 17,
-        "critical" => 21,
-        _ => 0,
-    };
 }

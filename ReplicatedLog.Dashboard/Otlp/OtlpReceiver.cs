@@ -67,7 +67,7 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
             resource,
             Time(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano),
             record.SeverityNumber,
-            string.IsNullOrEmpty(record.SeverityText) ? Severity(record.SeverityNumber) : record.SeverityText,
+            string.IsNullOrEmpty(record.SeverityText) ? LogSeverity.Name(record.SeverityNumber) : record.SeverityText,
             category,
             Shorten(Message(Text(record.Body), attributes)),
             attributes,
@@ -160,15 +160,4 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
     private static string? Id(ByteString id) => id.IsEmpty || id.Span.IndexOfAnyExcept((byte)0) < 0 ? null : Convert.ToHexStringLower(id.Span);
 
     private static DateTimeOffset Time(ulong unixNano) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNano / 100));
-
-    private static string Severity(int number) => number switch
-    {
-        >= 21 => "Critical",
-        >= 17 => "Error",
-        >= 13 => "Warning",
-        >= 9 => "Information",
-        >= 5 => "Debug",
-        >= 1 => "Trace",
-        _ => "Unspecified",
-    };
 }
