@@ -4,7 +4,7 @@ namespace ReplicatedLog.Dashboard.Frontend;
 
 /// <summary>
 /// The telemetry the pages show, as JSON: resources, structured logs (filtered by resource, level and text), traces
-/// (a list, and one trace with its spans and the traces its spans link to), metrics; and a long poll that answers
+/// (a list, and one trace with the traces that link to it: <see cref="TraceDetail"/>), metrics; and a long poll that answers
 /// when anything new arrived, which is how the pages update live.
 /// </summary>
 public static class TelemetryApi
@@ -33,24 +33,13 @@ public static class TelemetryApi
             .Take(Math.Clamp(limit ?? 200, 1, 5_000))
             .Select(t => new
             {
-                t.TraceId, name = $"{t.Root.Resource.Name}: {t.Root.Name}", t.Start, durationMs = t.Duration.TotalMilliseconds,
+                t.TraceId, name = TraceDetail.Name(t), t.Start, durationMs = t.Duration.TotalMilliseconds,
                 spans = t.Spans.Count, t.Services, errors = t.Spans.Count(s => s.Status == "Error"),
+                // The batches that carried an append: its page draws them with it.
+                linkedFrom = t.LinkedFrom.Count, linksTo = t.LinksTo.Count,
             }));
         api.MapGet("/traces/{traceId}", (TelemetryStore store, string traceId) => store.Trace(traceId) is { } trace
-            ? Results.Ok(new
-            {
-                trace.TraceId, trace.Start, durationMs = trace.Duration.TotalMilliseconds,
-                spans = trace.Spans.Select(s => new
-                {
-                    service = s.Resource.Name, resource = s.Resource.Key, s.Scope, s.SpanId, s.ParentSpanId, s.Name, s.Kind, s.Status,
-                    s.StatusMessage, offsetMs = (s.Start - trace.Start).TotalMilliseconds, durationMs = s.Duration.TotalMilliseconds,
-                    s.Attributes,
-                    events = s.Events.Select(e => new { e.Name, offsetMs = (e.Time - trace.Start).TotalMilliseconds, e.Attributes }),
-                    links = s.Links.Select(l => new { l.TraceId, l.SpanId, known = store.Trace(l.TraceId) is not null }),
-                }),
-                // The traces whose spans link to this one: a batch that carried this append, seen from the append.
-                linkedFrom = store.Spans().Where(s => s.Links.Any(l => l.TraceId == traceId)).Select(s => s.TraceId).Distinct(),
-            })
+            ? Results.Ok(TraceDetail.Describe(store, trace))
             : Results.Problem($"No trace {traceId} is kept (it may have been dropped: Dashboard:TelemetryLimits:MaxSpanCount).",
                 statusCode: StatusCodes.Status404NotFound));
         api.MapGet("/metrics", (TelemetryStore store, string? resource) => store.Instruments(resource).Select(i => new

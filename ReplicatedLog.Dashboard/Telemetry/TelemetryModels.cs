@@ -44,6 +44,12 @@ public sealed record SpanView(
 /// <summary>A trace: the spans of every resource that share one trace id, in start order.</summary>
 public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans)
 {
+    /// <summary>The kept traces whose spans link to this one: for an append, the batches that carried it.</summary>
+    public IReadOnlyList<string> LinkedFrom { get; init; } = [];
+
+    /// <summary>The traces this one's spans link to (not itself): for a batch, the appends it carried.</summary>
+    public IReadOnlyList<string> LinksTo => [.. Spans.SelectMany(s => s.Links).Select(l => l.TraceId).Where(t => t != TraceId).Distinct()];
+
     public DateTimeOffset Start => Spans.Min(s => s.Start);
 
     public TimeSpan Duration => Spans.Max(s => s.End) - Start;

@@ -2,7 +2,8 @@ namespace ReplicatedLog.Dashboard.Telemetry;
 
 /// <summary>
 /// The telemetry the dashboard shows, in memory and bounded per resource (<see cref="TelemetryLimits"/>): past a
-/// bound the oldest goes first. Spans are also indexed by trace id, so a trace gathers the spans of every resource.
+/// bound the oldest goes first. Spans are also indexed by trace id, so a trace gathers the spans of every resource,
+/// and by the traces they link to, so a trace finds the traces that link to it (an append, the batches that carried it).
 /// Readers get copies; <see cref="WhenChangedAsync"/> wakes live views.
 /// </summary>
 public sealed class TelemetryStore(TelemetryLimits limits)
@@ -10,6 +11,9 @@ public sealed class TelemetryStore(TelemetryLimits limits)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ResourceTelemetry> _resources = [];
     private readonly Dictionary<string, List<SpanView>> _traces = [];
+
+    // Trace id -> the traces whose spans link to it, with how many of their spans do.
+    private readonly Dictionary<string, Dictionary<string, int>> _linkedFrom = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _version;
 
@@ -57,9 +61,11 @@ public sealed class TelemetryStore(TelemetryLimits limits)
             }
 
             trace.Add(span);
+            CountLinks(span, +1);
             if (Bounded(r.Spans, span, limits.MaxSpanCount) is { } evicted && _traces.TryGetValue(evicted.TraceId, out var old))
             {
                 old.Remove(evicted);
+                CountLinks(evicted, -1);
                 if (old.Count == 0)
                 {
                     _traces.Remove(evicted.TraceId);
@@ -112,7 +118,7 @@ public sealed class TelemetryStore(TelemetryLimits limits)
     {
         lock (_gate)
         {
-            return [.. _traces.Select(t => new TraceView(t.Key, [.. t.Value.OrderBy(s => s.Start)])).OrderByDescending(t => t.Start)];
+            return [.. _traces.Keys.Select(View).OrderByDescending(t => t.Start)];
         }
     }
 
@@ -120,7 +126,24 @@ public sealed class TelemetryStore(TelemetryLimits limits)
     {
         lock (_gate)
         {
-            return _traces.TryGetValue(traceId, out var spans) ? new TraceView(traceId, [.. spans.OrderBy(s => s.Start)]) : null;
+            return _traces.ContainsKey(traceId) ? View(traceId) : null;
+        }
+    }
+
+    public bool Contains(string traceId)
+    {
+        lock (_gate)
+        {
+            return _traces.ContainsKey(traceId);
+        }
+    }
+
+    /// <summary>The kept traces whose spans link to <paramref name="traceId"/>, in start order.</summary>
+    public IReadOnlyList<TraceView> LinkedFrom(string traceId)
+    {
+        lock (_gate)
+        {
+            return [.. LinkedFromIds(traceId).Where(_traces.ContainsKey).Select(View).OrderBy(t => t.Start)];
         }
     }
 
@@ -131,6 +154,38 @@ public sealed class TelemetryStore(TelemetryLimits limits)
             return [.. Of(resourceKey).SelectMany(r => r.Instruments.Values.Select(i =>
                 new InstrumentView(r.Resource, i.Meter, i.Name, i.Description, i.Unit, i.Kind, [.. i.Points])))
                 .OrderBy(i => i.Resource.Name, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    private TraceView View(string traceId) =>
+        new(traceId, [.. _traces[traceId].OrderBy(s => s.Start)]) { LinkedFrom = [.. LinkedFromIds(traceId)] };
+
+    private IEnumerable<string> LinkedFromIds(string traceId) =>
+        _linkedFrom.TryGetValue(traceId, out var from) ? from.Keys : [];
+
+    /// <summary>Counts (or uncounts) the traces <paramref name="span"/> links to, other than its own.</summary>
+    private void CountLinks(SpanView span, int change)
+    {
+        foreach (var target in span.Links.Select(l => l.TraceId).Where(t => t != span.TraceId).Distinct())
+        {
+            if (!_linkedFrom.TryGetValue(target, out var from))
+            {
+                _linkedFrom[target] = from = [];
+            }
+
+            var count = from.GetValueOrDefault(span.TraceId) + change;
+            if (count > 0)
+            {
+                from[span.TraceId] = count;
+            }
+            else
+            {
+                from.Remove(span.TraceId);
+                if (from.Count == 0)
+                {
+                    _linkedFrom.Remove(target);
+                }
+            }
         }
     }
 

@@ -87,28 +87,62 @@ public sealed class DashboardFrontendTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ATraceShowsItsSpansInOrderAndTheTracesThatLinkToIt()
+    public async Task AnAppendsTraceDrawsTheBatchesThatLinkToItOnItsOwnTimeAxisAndABatchLinksBackToTheAppends()
     {
         await LoggedInAsync();
-        var (master, secondary) = (Resource("master"), Resource("secondary-2"));
+        var (master, slow, fast) = (Resource("master"), Resource("secondary-2"), Resource("secondary-1"));
         var start = DateTimeOffset.UtcNow;
         Store.AddSpans(master, [Span(master, "append", "a1", "11", null, start, 2_000)]);
-        // The batch that carried the append lives in a trace of its own and links to the append.
-        Store.AddSpans(master, [Span(master, "send batch", "b1", "21", null, start.AddMilliseconds(1), 1_990, link: ("a1", "11"))]);
-        Store.AddSpans(secondary, [Span(secondary, "delay", "b1", "22", "21", start.AddMilliseconds(3), 1_985)]);
+        // Each batch that carried the append lives in a trace of its own and links to the append.
+        Store.AddSpans(master,
+        [
+            Span(master, "replicate to secondary-2", "b2", "21", null, start.AddMilliseconds(1), 1_990, link: ("a1", "11"), secondary: "secondary-2"),
+            Span(master, "replicate to secondary-1", "b1", "31", null, start.AddMilliseconds(2), 5, link: ("a1", "11"), secondary: "secondary-1"),
+        ]);
+        Store.AddSpans(slow, [Span(slow, "artificial delay", "b2", "22", "21", start.AddMilliseconds(3), 1_980), Span(slow, "apply", "b2", "23", "21", start.AddMilliseconds(1_984), 2)]);
+        Store.AddSpans(fast, [Span(fast, "apply", "b1", "32", "31", start.AddMilliseconds(4), 1)]);
 
-        var batch = await GetAsync("/api/telemetry/traces/b1");
-        Assert.Equal(["send batch", "delay"], batch.GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
-        Assert.True(batch.GetProperty("spans")[0].GetProperty("links")[0].GetProperty("known").GetBoolean());
         var append = await GetAsync("/api/telemetry/traces/a1");
-        Assert.Equal(["b1"], append.GetProperty("linkedFrom").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["append"], Names(append.GetProperty("spans")));
+        var batches = append.GetProperty("linkedFrom").EnumerateArray().ToList();
+        Assert.Equal(["b2", "b1"], batches.Select(b => b.GetProperty("traceId").GetString()));
+        Assert.Equal(["secondary-2", "secondary-1"], batches.Select(b => b.GetProperty("secondary").GetString()));
+        Assert.Equal(["replicate to secondary-2", "artificial delay", "apply"], Names(batches[0].GetProperty("spans")));
+        // On the append's time axis: the slow secondary's delay starts 3 ms after the append.
+        var delay = batches[0].GetProperty("spans")[1];
+        Assert.Equal(("secondary-2", 3.0, 1_980.0), (delay.GetProperty("service").GetString(), delay.GetProperty("offsetMs").GetDouble(), delay.GetProperty("durationMs").GetDouble()));
+        // What is counted says what is drawn: the append's span and the five of its two batches.
+        Assert.Equal((6, 1), (append.GetProperty("spanCount").GetInt32(), append.GetProperty("own").GetProperty("spanCount").GetInt32()));
+        Assert.Equal(["master", "secondary-2", "secondary-1"], append.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+
+        var batch = await GetAsync("/api/telemetry/traces/b2");
+        var carried = Assert.Single(batch.GetProperty("linksTo").EnumerateArray());
+        Assert.Equal(("a1", "master: append", true), (carried.GetProperty("traceId").GetString(), carried.GetProperty("name").GetString(), carried.GetProperty("known").GetBoolean()));
+        Assert.Empty(batch.GetProperty("linkedFrom").EnumerateArray());
 
         var list = await GetAsync("/api/telemetry/traces");
-        Assert.Equal(["b1", "a1"], list.EnumerateArray().Select(t => t.GetProperty("traceId").GetString()));
-        Assert.Equal(["master", "secondary-2"], list[0].GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["b1", "b2", "a1"], list.EnumerateArray().Select(t => t.GetProperty("traceId").GetString()));
+        Assert.Equal(["master", "secondary-2"], list[1].GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(2, list[2].GetProperty("linkedFrom").GetInt32());
 
         using var missing = await _browser.GetAsync("/api/telemetry/traces/ffff");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task ABatchThatIsDroppedNoLongerLinksToTheAppend()
+    {
+        await StartAsync("--Dashboard:TelemetryLimits:MaxSpanCount=1");
+        using var login = await _browser.GetAsync($"/login?t={Token}");
+        var master = Resource("master");
+        var start = DateTimeOffset.UtcNow;
+        Store.AddSpans(Resource("client"), [Span(Resource("client"), "append", "a1", "11", null, start, 10)]);
+        Store.AddSpans(master, [Span(master, "replicate to secondary-1", "b1", "21", null, start, 5, link: ("a1", "11"))]);
+        Assert.Single((await GetAsync("/api/telemetry/traces/a1")).GetProperty("linkedFrom").EnumerateArray());
+
+        // The master keeps one span: the next one pushes the batch out.
+        Store.AddSpans(master, [Span(master, "replicate to secondary-1", "b2", "31", null, start, 5)]);
+        Assert.Empty((await GetAsync("/api/telemetry/traces/a1")).GetProperty("linkedFrom").EnumerateArray());
     }
 
     [Fact]
@@ -165,7 +199,10 @@ public sealed class DashboardFrontendTests : IAsyncDisposable
 
     private static SpanView Span(
         TelemetryResource resource, string name, string traceId, string spanId, string? parent, DateTimeOffset start, double ms,
-        (string TraceId, string SpanId)? link = null) =>
-        new(resource, "test", traceId, spanId, parent, name, "Internal", start, start.AddMilliseconds(ms), "Unset", null, [], [],
+        (string TraceId, string SpanId)? link = null, string? secondary = null) =>
+        new(resource, "test", traceId, spanId, parent, name, "Internal", start, start.AddMilliseconds(ms), "Unset", null,
+            secondary is null ? [] : [new("replicatedlog.secondary", secondary)], [],
             link is { } l ? [new SpanLinkView(l.TraceId, l.SpanId, [])] : []);
+
+    private static IEnumerable<string?> Names(JsonElement spans) => spans.EnumerateArray().Select(s => s.GetProperty("name").GetString());
 }

@@ -116,27 +116,59 @@ async function structuredLogs(resource) {
 
 async function traces() {
   const list = await api("/api/telemetry/traces");
-  const rows = list.map((t) => `<tr><td>${time(t.start)}</td><td><a href="/traces/detail/${t.traceId}">${esc(t.name)}</a></td>
-      <td>${esc(t.services.join(", "))}</td><td class="num">${t.spans}</td><td class="num">${ms(t.durationMs)}</td>
+  const rows = list.map((t) => `<tr><td>${time(t.start)}</td><td><a href="/traces/detail/${t.traceId}">${esc(t.name)}</a>
+        ${t.linksTo ? `<span class="muted">· carried ${t.linksTo} ${t.linksTo === 1 ? "append" : "appends"}</span>` : ""}</td>
+      <td>${esc(t.services.join(", "))}</td>
+      <td class="num">${t.spans}${t.linkedFrom ? ` <span class="muted" title="the page draws the traces that link to this one with it">+ ${t.linkedFrom} linked</span>` : ""}</td>
+      <td class="num">${ms(t.durationMs)}</td>
       <td class="${t.errors ? "error" : ""}">${t.errors ? `${t.errors} errors` : ""}</td></tr>`).join("");
-  return $(`<h1>Traces</h1><table><thead><tr><th>Start</th><th>Name</th><th>Services</th><th>Spans</th><th>Duration</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+  return $(`<h1>Traces</h1><p class="muted">Health probes, heartbeats and the dashboard's own look at the nodes are not traced (see the README).</p>
+    <table><thead><tr><th>Start</th><th>Name</th><th>Services</th><th>Spans</th><th>Duration</th><th></th></tr></thead><tbody>${rows}</tbody></table>
     ${list.length ? "" : `<p class="muted">No traces yet.</p>`}`);
 }
 
+// A step for the time axis: 1, 2 or 5 times a power of ten, giving at most about eight ticks.
+function axisStep(total) {
+  const raw = total / 8, power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw);
+}
+
+// The waterfall of a trace and, on its time axis, of the traces that link to it (for an append: the batch that
+// carried it to each secondary), each under a row of its own with a link to open it alone.
 async function traceDetail(traceId) {
   const trace = await api(`/api/telemetry/traces/${traceId}`);
-  const depth = new Map();
-  const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
-  const level = (s) => depth.get(s.spanId) ?? (depth.set(s.spanId, s.parentSpanId && byId.has(s.parentSpanId) ? level(byId.get(s.parentSpanId)) + 1 : 0), depth.get(s.spanId));
   const total = Math.max(trace.durationMs, 0.001);
-  const rows = trace.spans.map((s) => `<div class="row"><div class="label" style="padding-left:${level(s)}rem" title="${esc(s.name)}">
-        <strong>${esc(s.service)}</strong> ${esc(s.name)} <span class="muted">${ms(s.durationMs)}</span>
-        ${s.links.map((l) => l.known ? ` <a href="/traces/detail/${l.traceId}">↗ linked</a>` : "").join("")}
+  const colour = new Map(trace.services.map((s, i) => [s, i % 6]));
+  const bar = (offset, duration, cls) => `<div class="${cls}" style="left:${(offset / total) * 100}%;width:${(duration / total) * 100}%"></div>`;
+  const rows = (spans, indent) => {
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const depth = new Map();
+    const level = (s) => depth.get(s.spanId) ?? (depth.set(s.spanId, s.parentSpanId && byId.has(s.parentSpanId) ? level(byId.get(s.parentSpanId)) + 1 : 0), depth.get(s.spanId));
+    return spans.map((s) => `<div class="row" data-service="${esc(s.service)}"><div class="label" style="padding-left:${indent + level(s)}rem" title="${esc(s.service)}: ${esc(s.name)}">
+        <strong class="svc c${colour.get(s.service)}">${esc(s.service)}</strong> ${esc(s.name)} <span class="muted">${ms(s.durationMs)}</span>
         <div class="attrs">${attrs(s.attributes)}${s.statusMessage ? ` · <span class="error">${esc(s.statusMessage)}</span>` : ""}</div></div>
-      <div class="track"><div class="span ${esc(s.status)}" style="left:${(s.offsetMs / total) * 100}%;width:${(s.durationMs / total) * 100}%"></div></div></div>`).join("");
-  const from = trace.linkedFrom.filter((id) => id !== traceId).map((id) => `<a href="/traces/detail/${id}">${id.slice(0, 12)}…</a>`).join(", ");
-  return $(`<h1>Trace ${esc(traceId.slice(0, 12))}… <span class="muted">${ms(trace.durationMs)}, ${trace.spans.length} spans</span></h1>
-    ${from ? `<p>Linked from: ${from}</p>` : ""}<div class="waterfall">${rows}</div>`);
+      <div class="track">${bar(s.offsetMs, s.durationMs, `span c${colour.get(s.service)} ${esc(s.status)}`)}<span class="dur" style="${s.offsetMs + s.durationMs > total * 0.8 ? `right:${100 - (s.offsetMs / total) * 100}%;margin-right:.3rem` : `left:${((s.offsetMs + s.durationMs) / total) * 100}%;margin-left:.3rem`}">${ms(s.durationMs)}</span></div></div>`).join("");
+  };
+  const linked = trace.linkedFrom.map((t) => `<section class="linked" data-trace="${t.traceId}">
+      <div class="row group"><div class="label"><strong>${t.secondary ? `batch to ${esc(t.secondary)}` : `linked: ${esc(t.name)}`}</strong>
+        <span class="muted">(trace <a href="/traces/detail/${t.traceId}" title="open this trace on its own">${t.traceId.slice(0, 12)}…</a>)</span>
+        <span class="muted">${ms(t.durationMs)}, ${t.spanCount} spans</span></div>
+      <div class="track">${bar(t.offsetMs, t.durationMs, "extent")}</div></div>${rows(t.spans, 1)}</section>`).join("");
+  const linkedSpans = trace.spanCount - trace.own.spanCount;
+  const batches = trace.linkedFrom.length;
+  const included = batches
+    ? `${trace.own.spanCount} in this trace + ${linkedSpans} in the ${batches} linked ${batches === 1 ? "trace" : "traces"} that link to it (the batches that carried it)`
+    : `${trace.own.spanCount} spans`;
+  const legend = trace.services.map((s) => `<span class="svc c${colour.get(s)}">${esc(s)}</span>`).join(" ");
+  const carried = trace.linksTo.map((l) => l.known ? `<a href="/traces/detail/${l.traceId}">${esc(l.name)} <span class="muted">(${l.traceId.slice(0, 8)}…)</span></a>` : `<span class="muted" title="not kept">${l.traceId.slice(0, 8)}…</span>`);
+  const step = axisStep(total);
+  const ticks = [];
+  for (let t = 0; t <= total; t += step) ticks.push(`<span style="left:${(t / total) * 100}%">${ms(t)}</span>`);
+  return $(`<h1>Trace ${esc(traceId.slice(0, 12))}… <span class="muted">${esc(trace.name)}</span></h1>
+    <p class="trace-summary">${ms(trace.durationMs)} · ${trace.spanCount} spans: ${included}${trace.linkedFromNotDrawn ? ` (${trace.linkedFromNotDrawn} more linked traces not drawn)` : ""} · ${legend}</p>
+    ${carried.length ? `<p class="carried">This trace links to ${carried.length} ${carried.length === 1 ? "trace" : "traces"} (for a batch: the appends it carried): ${carried.join(", ")}</p>` : ""}
+    <div class="waterfall" style="--step:${(step / total) * 100}%"><div class="row axis"><div class="label muted">${batches ? "This trace, then the batches that link to it, on one time axis" : ""}</div><div class="track">${ticks.join("")}</div></div>
+    ${rows(trace.spans, 0)}${linked}</div>`);
 }
 
 async function metrics(resource) {
