@@ -52,8 +52,7 @@ public static partial class DashboardApp
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddGrpc();
         BrowserLogin.Register(builder.Services);
-        builder.Services.AddSingleton(sp => new ClusterClient(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton(sp => new ClusterClient(ClusterClient.CreateHttpClient(), sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddResourceServiceClient();
 
         var app = builder.Build();

@@ -21,6 +21,7 @@ using ReplicatedLog.ServiceDefaults.Health;
 using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Logging;
 using ReplicatedLog.ServiceDefaults.Security;
+using ReplicatedLog.ServiceDefaults.Telemetry;
 
 namespace ReplicatedLog.ServiceDefaults;
 
@@ -63,6 +64,7 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName);
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.SectionName);
         builder.Services.AddSingleton<ClusterTokenFilter>();
         builder.Services.AddHostedService<ClusterModeReport>();
         if (builder.Configuration[ParentLifelineService.Variable] == "stdin")
@@ -88,10 +90,19 @@ public static class Extensions
             return;
         }
 
+        var quiet = !builder.Configuration.GetValue<bool>($"{TracingOptions.SectionName}:{nameof(TracingOptions.RecordProbesAndHeartbeats)}");
         builder.Services.AddOpenTelemetry()
             // No generated instance id: the one in OTEL_RESOURCE_ATTRIBUTES (the AppHost's resource name) stays.
             .ConfigureResource(r => r.AddService(serviceName, autoGenerateServiceInstanceId: false))
-            .WithTracing(t => t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http"))
+            .WithTracing(t =>
+            {
+                t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http");
+                if (quiet)
+                {
+                    // Calls to health probes and heartbeats are left out (QuietRoutes): before the exporter, so it sees that.
+                    t.AddProcessor(new QuietClientSpans());
+                }
+            })
             .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
             .WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true)
             .UseOtlpExporter();
@@ -118,11 +129,14 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Problem details for every error (an unreadable request body included: 400, 408, 413), <c>/health</c>
-    /// (readiness), <c>/alive</c> (liveness), OpenAPI and the API page at <c>/docs</c>.
+    /// Request spans named by route (<see cref="RequestSpans"/>), problem details for every error (an unreadable
+    /// request body included: 400, 408, 413), <c>/health</c> (readiness), <c>/alive</c> (liveness), OpenAPI and the
+    /// API page at <c>/docs</c>.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Outermost: it sees the status the exception handler answered.
+        app.UseRequestSpans();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
