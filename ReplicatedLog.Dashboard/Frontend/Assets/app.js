@@ -4,7 +4,7 @@
 const $ = (html) => { const t = document.createElement("template"); t.innerHTML = html.trim(); return t.content; };
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const time = (t) => new Date(t).toLocaleTimeString(undefined, { hour12: false }) + "." + String(new Date(t).getMilliseconds()).padStart(3, "0");
-const ms = (v) => v < 1 ? `${(v * 1000).toFixed(0)} µs` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
+const ms = (v) => v === 0 ? "0" : v < 1 ? `${(v * 1000).toFixed(0)} µs` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
 const attrs = (list) => (list || []).map((a) => `${esc(a.key)}=${esc(a.value)}`).join(" · ");
 
 async function api(path, options) {
@@ -138,8 +138,16 @@ function axisStep(total) {
 async function traceDetail(traceId) {
   const trace = await api(`/api/telemetry/traces/${traceId}`);
   const total = Math.max(trace.durationMs, 0.001);
-  const colour = new Map(trace.services.map((s, i) => [s, i % 6]));
-  const bar = (offset, duration, cls) => `<div class="${cls}" style="left:${(offset / total) * 100}%;width:${(duration / total) * 100}%"></div>`;
+  // By name, so a service keeps its colour from one trace to the next.
+  const colour = new Map([...trace.services].sort().map((s, i) => [s, i % 6]));
+  const pct = (v) => `${(v / total) * 100}%`;
+  // A bar and its duration: right of it, in it when the bar is long and ends late, left of it otherwise.
+  const bar = (offset, duration, cls, canHoldText = true) => {
+    const where = offset + duration <= total * 0.8 ? `left:${pct(offset + duration)};margin-left:.3rem`
+      : canHoldText && duration >= total * 0.15 ? `left:${pct(offset)};margin-left:.3rem` : `right:${pct(total - offset)};margin-right:.3rem`;
+    const inside = canHoldText && offset + duration > total * 0.8 && duration >= total * 0.15;
+    return `<div class="${cls}" style="left:${pct(offset)};width:${pct(duration)}"></div><span class="dur${inside ? " inside" : ""}" style="${where}">${ms(duration)}</span>`;
+  };
   const rows = (spans, indent) => {
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const depth = new Map();
@@ -147,27 +155,27 @@ async function traceDetail(traceId) {
     return spans.map((s) => `<div class="row" data-service="${esc(s.service)}"><div class="label" style="padding-left:${indent + level(s)}rem" title="${esc(s.service)}: ${esc(s.name)}">
         <strong class="svc c${colour.get(s.service)}">${esc(s.service)}</strong> ${esc(s.name)} <span class="muted">${ms(s.durationMs)}</span>
         <div class="attrs">${attrs(s.attributes)}${s.statusMessage ? ` · <span class="error">${esc(s.statusMessage)}</span>` : ""}</div></div>
-      <div class="track">${bar(s.offsetMs, s.durationMs, `span c${colour.get(s.service)} ${esc(s.status)}`)}<span class="dur" style="${s.offsetMs + s.durationMs > total * 0.8 ? `right:${100 - (s.offsetMs / total) * 100}%;margin-right:.3rem` : `left:${((s.offsetMs + s.durationMs) / total) * 100}%;margin-left:.3rem`}">${ms(s.durationMs)}</span></div></div>`).join("");
+      <div class="track">${bar(s.offsetMs, s.durationMs, `span c${colour.get(s.service)} ${esc(s.status)}`)}</div></div>`).join("");
   };
   const linked = trace.linkedFrom.map((t) => `<section class="linked" data-trace="${t.traceId}">
       <div class="row group"><div class="label"><strong>${t.secondary ? `batch to ${esc(t.secondary)}` : `linked: ${esc(t.name)}`}</strong>
-        <span class="muted">(trace <a href="/traces/detail/${t.traceId}" title="open this trace on its own">${t.traceId.slice(0, 12)}…</a>)</span>
-        <span class="muted">${ms(t.durationMs)}, ${t.spanCount} spans</span></div>
-      <div class="track">${bar(t.offsetMs, t.durationMs, "extent")}</div></div>${rows(t.spans, 1)}</section>`).join("");
+        <span class="muted">(trace <a href="/traces/detail/${t.traceId}" title="open this trace on its own">${t.traceId.slice(0, 8)}…</a>) · ${t.spanCount} spans</span></div>
+      <div class="track">${bar(t.offsetMs, t.durationMs, "extent", false)}</div></div>${rows(t.spans, 1)}</section>`).join("");
   const linkedSpans = trace.spanCount - trace.own.spanCount;
   const batches = trace.linkedFrom.length;
   const included = batches
     ? `${trace.own.spanCount} in this trace + ${linkedSpans} in the ${batches} linked ${batches === 1 ? "trace" : "traces"} that link to it (the batches that carried it)`
-    : `${trace.own.spanCount} spans`;
+    : "all in this trace";
   const legend = trace.services.map((s) => `<span class="svc c${colour.get(s)}">${esc(s)}</span>`).join(" ");
   const carried = trace.linksTo.map((l) => l.known ? `<a href="/traces/detail/${l.traceId}">${esc(l.name)} <span class="muted">(${l.traceId.slice(0, 8)}…)</span></a>` : `<span class="muted" title="not kept">${l.traceId.slice(0, 8)}…</span>`);
   const step = axisStep(total);
   const ticks = [];
-  for (let t = 0; t <= total; t += step) ticks.push(`<span style="left:${(t / total) * 100}%">${ms(t)}</span>`);
+  const tick = (v) => v === 0 ? "0" : v < 1000 ? `${Number(v.toPrecision(3))} ms` : `${Number((v / 1000).toPrecision(3))} s`;
+  for (let t = 0; t <= total; t += step) ticks.push(`<span style="left:${pct(t)}${t > total * 0.9 ? ";transform:translateX(-100%)" : ""}">${tick(t)}</span>`);
   return $(`<h1>Trace ${esc(traceId.slice(0, 12))}… <span class="muted">${esc(trace.name)}</span></h1>
     <p class="trace-summary">${ms(trace.durationMs)} · ${trace.spanCount} spans: ${included}${trace.linkedFromNotDrawn ? ` (${trace.linkedFromNotDrawn} more linked traces not drawn)` : ""} · ${legend}</p>
     ${carried.length ? `<p class="carried">This trace links to ${carried.length} ${carried.length === 1 ? "trace" : "traces"} (for a batch: the appends it carried): ${carried.join(", ")}</p>` : ""}
-    <div class="waterfall" style="--step:${(step / total) * 100}%"><div class="row axis"><div class="label muted">${batches ? "This trace, then the batches that link to it, on one time axis" : ""}</div><div class="track">${ticks.join("")}</div></div>
+    <div class="waterfall" style="--step:${(step / total) * 100}%"><div class="row axis"><div class="axis-title muted">${batches ? "This trace, then the batches that link to it, on one time axis" : ""}</div><div class="track">${ticks.join("")}</div></div>
     ${rows(trace.spans, 0)}${linked}</div>`);
 }
 
