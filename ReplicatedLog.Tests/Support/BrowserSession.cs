@@ -45,10 +45,13 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>A new page in a context of its own (its own cookies), with a generous default timeout.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>
+    /// A new page in a context of its own (its own cookies), with a generous default timeout, 1300×900 unless
+    /// <paramref name="viewport"/> says otherwise.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(ViewportSize? viewport = null)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1300, Height = 900 } });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1300, Height = 900 } });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }

@@ -253,6 +253,8 @@ async function refreshNodes() {
     document.getElementById("cluster-state").textContent = error.message;
     return;
   }
+  // Someone started typing in a node's form while the snapshot was on its way: keep what they typed.
+  if (document.activeElement?.closest("#cluster-nodes")) return;
   const health = snapshot.health;
   const peers = new Map((health.secondaries || []).map((s) => [s.name, s]));
   const last = health.lastIndex || 0;
