@@ -23,6 +23,14 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
     private string? Token => configuration["Cluster:Token"];
 
     /// <summary>
+    /// How long a look at a node or a change of its settings may take (<c>Dashboard:Cluster:CallTimeoutMs</c>,
+    /// 10 s). An append is not bounded: it waits for its write concern as long as the master makes it wait (its own
+    /// <c>timeoutMs</c> answers 202), and the page shows it waiting until then.
+    /// </summary>
+    private TimeSpan CallTimeout => TimeSpan.FromMilliseconds(
+        configuration.GetValue<int?>("Dashboard:Cluster:CallTimeoutMs") is int ms and > 0 ? ms : 10_000);
+
+    /// <summary>
     /// A client that sends the <c>traceparent</c> this class gives each request and no other: not one of a span
     /// that happens to be current in the dashboard.
     /// </summary>
@@ -31,7 +39,7 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
         ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
     })
     {
-        Timeout = TimeSpan.FromSeconds(10),
+        Timeout = Timeout.InfiniteTimeSpan,
     };
 
     /// <summary>The master's view and every node's last <paramref name="tail"/> entries, taken now.</summary>
@@ -70,7 +78,7 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("traceparent", TraceParent(traceId, sampled: true));
-        return await SendAsync(request, cancellationToken);
+        return await SendAsync(request, bounded: false, cancellationToken);
     }
 
     /// <summary>Changes a secondary's <c>delay</c> or <c>faults</c> (a PUT to its admin route, with the cluster token).</summary>
@@ -82,7 +90,7 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         Authorize(request);
-        return await SendAsync(request, cancellationToken);
+        return await SendAsync(request, bounded: true, cancellationToken);
     }
 
     private async Task<Uri> AddressOfAsync(string secondary, CancellationToken cancellationToken)
@@ -142,7 +150,7 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
             Authorize(request);
         }
 
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendBoundedAsync(request, bounded: true, cancellationToken);
         if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
         {
             throw new HttpRequestException($"{url} answered {(int)response.StatusCode}", null, response.StatusCode);
@@ -151,9 +159,17 @@ public sealed class ClusterClient(HttpClient http, IConfiguration configuration)
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
     }
 
-    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends and reads the whole answer, within <see cref="CallTimeout"/> when <paramref name="bounded"/>.</summary>
+    private async Task<HttpResponseMessage> SendBoundedAsync(HttpRequestMessage request, bool bounded, CancellationToken cancellationToken)
     {
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var timeout = bounded ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        timeout?.CancelAfter(CallTimeout);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout?.Token ?? cancellationToken);
+    }
+
+    private async Task<(int Status, JsonNode? Body)> SendAsync(HttpRequestMessage request, bool bounded, CancellationToken cancellationToken)
+    {
+        using var response = await SendBoundedAsync(request, bounded, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonNode? body;
         try
