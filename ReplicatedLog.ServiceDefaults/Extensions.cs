@@ -21,6 +21,7 @@ using ReplicatedLog.ServiceDefaults.Health;
 using ReplicatedLog.ServiceDefaults.Hosting;
 using ReplicatedLog.ServiceDefaults.Logging;
 using ReplicatedLog.ServiceDefaults.Security;
+using ReplicatedLog.ServiceDefaults.Telemetry;
 
 namespace ReplicatedLog.ServiceDefaults;
 
@@ -92,7 +93,7 @@ public static class Extensions
             // No generated instance id: the one in OTEL_RESOURCE_ATTRIBUTES (the AppHost's resource name) stays.
             .ConfigureResource(r => r.AddService(serviceName, autoGenerateServiceInstanceId: false))
             .WithTracing(t => t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http"))
-            .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
+            .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http").OnlyOwnMeters())
             .WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true)
             .UseOtlpExporter();
     }
