@@ -142,7 +142,7 @@ async function traceDetail(traceId) {
     ${from ? `<p>Linked from: ${from}</p>` : ""}<div class="waterfall">${rows}</div>`);
 }
 
-// A number in an instrument's unit: durations ("ms") and sizes ("By") read as such; other units are in the header.
+// A number in an instrument's unit: durations ("ms", "s") and sizes ("By") read as such; other units are in the header.
 const number = (v) => Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumSignificantDigits: 3 });
 const measure = (v, unit) => v == null ? "–"
   : unit === "ms" || unit === "s" ? (v === 0 ? `0 ${unit}` : ms(unit === "s" ? v * 1000 : v))
