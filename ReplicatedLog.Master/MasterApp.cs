@@ -86,6 +86,7 @@ public static class MasterApp
             sp.GetRequiredService<ILogger<WriteGate>>(),
             sp.GetRequiredService<LogAdoption>()));
         services.AddSingleton<AppendTraces>();
+        services.AddSingleton<MasterMetrics>();
         services.AddSingleton<Appender>();
         services.AddHostedService<ReplicationService>();
         services.AddHostedService<AppendPathWarmup>();

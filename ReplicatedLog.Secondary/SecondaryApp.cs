@@ -25,6 +25,8 @@ public static class SecondaryApp
         builder.AddReplica();
 
         var app = builder.Build();
+        // Its gauges report from the start, before the first batch or probe asks for the replica.
+        app.Services.GetRequiredService<SecondaryMetrics>();
         app.MapDefaultEndpoints();
         app.MapMessagesApi();
         app.MapReplicationApi();
@@ -49,6 +51,7 @@ public static class SecondaryApp
         services.AddSingleton(sp => new ReplicationDelay(sp.GetRequiredService<IOptions<SecondaryReplicationOptions>>().Value.DelayMs));
         services.AddSingleton<MasterContact>();
         services.AddSingleton<Replica>();
+        services.AddSingleton<SecondaryMetrics>();
         services.AddSingleton(sp => new FaultInjector(
             sp.GetRequiredService<IOptions<FaultOptions>>().Value, sp.GetRequiredService<ILogger<FaultInjector>>()));
         services.AddHostedService<MasterRegistrationService>();

@@ -103,7 +103,7 @@ public static class Extensions
                     t.AddProcessor(new QuietClientSpans());
                 }
             })
-            .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http"))
+            .WithMetrics(m => m.AddMeter("ReplicatedLog.*", "Microsoft.AspNetCore.Hosting", "System.Net.Http").OnlyOwnMeters())
             .WithLogging(configureBuilder: null, configureOptions: o => o.IncludeFormattedMessage = true)
             .UseOtlpExporter();
     }

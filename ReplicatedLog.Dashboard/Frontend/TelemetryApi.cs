@@ -45,7 +45,8 @@ public static class TelemetryApi
         api.MapGet("/metrics", (TelemetryStore store, string? resource) => store.Instruments(resource).Select(i => new
         {
             resource = i.Resource.Key, service = i.Resource.Name, i.Meter, i.Name, i.Description, i.Unit, i.Kind,
-            points = i.Points.TakeLast(120).Select(p => new { p.Time, p.Value, p.Count, p.Sum, p.Attributes }),
+            // One series per set of attributes (per secondary, per w), each a line of its own.
+            series = MetricSeries.Of(i, maxPoints: 120),
         }));
         api.MapGet("/changes", async (TelemetryStore store, long? since, CancellationToken cancellationToken) =>
         {

@@ -107,17 +107,21 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
 
     private (string Kind, IReadOnlyList<MetricPoint> Points) Points(Metric metric) => metric.DataCase switch
     {
-        Metric.DataOneofCase.Gauge => ("Gauge", Numbers(metric.Gauge.DataPoints)),
-        Metric.DataOneofCase.Sum => (metric.Sum.IsMonotonic ? "Counter" : "UpDownCounter", Numbers(metric.Sum.DataPoints)),
+        Metric.DataOneofCase.Gauge => ("Gauge", Numbers(metric.Gauge.DataPoints, delta: false)),
+        Metric.DataOneofCase.Sum => (metric.Sum.IsMonotonic ? "Counter" : "UpDownCounter",
+            Numbers(metric.Sum.DataPoints, metric.Sum.AggregationTemporality == DeltaTemporality)),
         Metric.DataOneofCase.Histogram => ("Histogram", [.. metric.Histogram.DataPoints.Select(p => new MetricPoint(
             Time(p.TimeUnixNano), Attributes(p.Attributes), p.Count == 0 ? null : p.Sum / p.Count, p.Count, p.HasSum ? p.Sum : null,
-            [.. p.ExplicitBounds], [.. p.BucketCounts]))]),
+            [.. p.ExplicitBounds], [.. p.BucketCounts], metric.Histogram.AggregationTemporality == DeltaTemporality))]),
         _ => ("Unsupported", []),
     };
 
-    private List<MetricPoint> Numbers(RepeatedField<NumberDataPoint> points) =>
+    /// <summary>OTLP's <c>AGGREGATION_TEMPORALITY_DELTA</c>: a point holds what was measured since the one before.</summary>
+    private const int DeltaTemporality = 1;
+
+    private List<MetricPoint> Numbers(RepeatedField<NumberDataPoint> points, bool delta) =>
         [.. points.Select(p => new MetricPoint(Time(p.TimeUnixNano), Attributes(p.Attributes),
-            p.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? p.AsInt : p.AsDouble))];
+            p.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? p.AsInt : p.AsDouble, Delta: delta))];
 
     private TelemetryResource Resource(ProtoResource? resource)
     {

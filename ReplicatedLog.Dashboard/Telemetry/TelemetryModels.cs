@@ -60,7 +60,11 @@ public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans)
     public IReadOnlyList<string> Services => [.. Spans.Select(s => s.Resource.Name).Distinct()];
 }
 
-/// <summary>One data point: a number (gauge or sum), or a histogram's count, sum and buckets.</summary>
+/// <summary>
+/// One data point: a number (gauge or sum), or a histogram's count, sum and buckets. A sum or a histogram counts from
+/// the start (cumulative, what OpenTelemetry .NET sends by default) unless <paramref name="Delta"/>: then it holds
+/// only what was measured since the point before.
+/// </summary>
 public sealed record MetricPoint(
     DateTimeOffset Time,
     IReadOnlyList<KeyValuePair<string, string>> Attributes,
@@ -68,7 +72,8 @@ public sealed record MetricPoint(
     ulong? Count = null,
     double? Sum = null,
     IReadOnlyList<double>? Bounds = null,
-    IReadOnlyList<ulong>? BucketCounts = null);
+    IReadOnlyList<ulong>? BucketCounts = null,
+    bool Delta = false);
 
 /// <summary>An instrument of a resource and the points it sent, oldest first.</summary>
 public sealed record InstrumentView(

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using ReplicatedLog.Master.Health;
 
@@ -17,14 +16,11 @@ public sealed partial class Appender(
     WriteGate gate,
     TimeProvider time,
     ILogger<Appender> logger,
-    AppendTraces? traces = null)
+    AppendTraces? traces = null,
+    MasterMetrics? metrics = null)
 {
     public const string TelemetryName = "ReplicatedLog.Master";
-    private static readonly Meter Meter = new(TelemetryName);
     private static readonly ActivitySource Source = new(TelemetryName);
-    private static readonly Counter<long> Appends = Meter.CreateCounter<long>("replicatedlog.appends", description: "Entries appended");
-    private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
-        "replicatedlog.append.duration", "ms", "Time from an append's arrival to its answer");
 
     /// <param name="message">The message text, already validated.</param>
     /// <param name="concern">The write concern asked for.</param>
@@ -59,7 +55,7 @@ public sealed partial class Appender(
         }
         if (!duplicate)
         {
-            Appends.Add(1);
+            metrics?.Appended();
         }
 
         using var deadline = timeout is { } t ? new CancellationTokenSource(t, time) : null;
@@ -87,7 +83,7 @@ public sealed partial class Appender(
         }
 
         var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-        Latency.Record(elapsed);
+        metrics?.AppendAnswered(elapsed, w);
         if (timedOut)
         {
             LogTimedOut(logger, index, w, acks, (long)elapsed);

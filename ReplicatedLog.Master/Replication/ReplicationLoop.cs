@@ -19,9 +19,11 @@ public sealed partial class ReplicationLoop(
     ResiliencePipeline pipeline,
     ReplicationOptions options,
     ILogger<ReplicationLoop> logger,
-    AppendTraces? traces = null)
+    AppendTraces? traces = null,
+    MasterMetrics? metrics = null)
 {
     private static readonly ActivitySource Source = new(Appender.TelemetryName);
+    private readonly KeyValuePair<string, object?> _secondaryTag = MasterMetrics.Secondary(peer.Name);
 
     /// <summary>
     /// The retry pipeline of one secondary: the project's unbounded retry with backoff, except that an Unhealthy
@@ -29,8 +31,10 @@ public sealed partial class ReplicationLoop(
     /// the secondary's reported artificial delay on top of the attempt timeout.
     /// </summary>
     public static ResiliencePipeline CreatePipeline(
-        SecondaryPeer peer, RetryOptions retry, TimeSpan heartbeatInterval, TimeProvider time, ILogger logger) =>
-        RetryPipeline.CreateUnbounded(
+        SecondaryPeer peer, RetryOptions retry, TimeSpan heartbeatInterval, TimeProvider time, ILogger logger, MasterMetrics? metrics = null)
+    {
+        var secondaryTag = MasterMetrics.Secondary(peer.Name);
+        return RetryPipeline.CreateUnbounded(
             $"{peer.Name} ({peer.Client.Address})",
             retry,
             ex => ex is SecondaryUnavailableException,
@@ -38,7 +42,12 @@ public sealed partial class ReplicationLoop(
             logger,
             delayOverride: () => peer.Status == SecondaryStatus.Unhealthy ? heartbeatInterval : null,
             extraAttemptTime: () => peer.ReportedDelay,
-            onFailure: ex => peer.OnSendFailed(ex?.Message ?? "the call failed"));
+            onFailure: ex =>
+            {
+                peer.OnSendFailed(ex?.Message ?? "the call failed");
+                metrics?.RetryingBatch(secondaryTag);
+            });
+    }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -84,6 +93,8 @@ public sealed partial class ReplicationLoop(
             await Task.WhenAny(log.WhenAppendedAfter(from - 1), peer.WhenKicked).WaitAsync(stopping).ConfigureAwait(false);
             return;
         }
+
+        metrics?.SendingBatch(_secondaryTag, batch);
 
         // A batch of its own: a trace that links to the appends it carries (the HTTP call and the secondary's work
         // are its children).

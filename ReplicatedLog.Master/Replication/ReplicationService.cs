@@ -21,7 +21,8 @@ public sealed partial class ReplicationService(
     IOptions<HealthOptions> health,
     TimeProvider time,
     ILoggerFactory loggers,
-    AppendTraces traces) : BackgroundService
+    AppendTraces traces,
+    MasterMetrics metrics) : BackgroundService
 {
     private readonly List<Task> _loops = [];
     private readonly List<Task> _firstBeats = [];
@@ -98,8 +99,8 @@ public sealed partial class ReplicationService(
     private void Start(SecondaryPeer peer)
     {
         var pipeline = ReplicationLoop.CreatePipeline(peer, replication.Value.Retry, health.Value.Interval, time,
-            loggers.CreateLogger<ReplicationLoop>());
-        var replicate = new ReplicationLoop(peer, log, pipeline, replication.Value, loggers.CreateLogger<ReplicationLoop>(), traces);
+            loggers.CreateLogger<ReplicationLoop>(), metrics);
+        var replicate = new ReplicationLoop(peer, log, pipeline, replication.Value, loggers.CreateLogger<ReplicationLoop>(), traces, metrics);
         var beat = new HeartbeatLoop(peer, log, health.Value, time, loggers.CreateLogger<HeartbeatLoop>());
         lock (_gate)
         {

@@ -45,6 +45,9 @@ public sealed class SecondaryPeer
     /// <summary>The highest index this secondary confirmed holding (0 while it refuses this log).</summary>
     public long AckedIndex => Volatile.Read(ref _acked);
 
+    /// <summary>How many of the master's entries up to <paramref name="masterLastIndex"/> this secondary has not confirmed.</summary>
+    public long LagBehind(long masterLastIndex) => Math.Max(0, masterLastIndex - AckedIndex);
+
     /// <summary>Cancelled when the secondary is removed from the cluster: its loops end.</summary>
     public CancellationToken Removed => _removed.Token;
 
@@ -362,7 +365,7 @@ public sealed class SecondaryPeer
         lock (_gate)
         {
             return new SecondaryHealthDto(Name, Client.Address.ToString(), _health.Status, _acked,
-                Math.Max(0, masterLastIndex - _acked), LastHeartbeat, _health.Misses, LastError, _refusing, AcksCounted: _answering, LogsMatch: _logsMatch);
+                LagBehind(masterLastIndex), LastHeartbeat, _health.Misses, LastError, _refusing, AcksCounted: _answering, LogsMatch: _logsMatch);
         }
     }
 

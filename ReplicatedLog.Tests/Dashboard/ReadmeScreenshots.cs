@@ -84,7 +84,7 @@ public sealed class ReadmeScreenshots
         await SaveAsync(page, images, "trace-w3.png");
 
         await OpenAsync(page, "Metrics");
-        await Assertions.Expect(page.GetByText("replicatedlog.appends").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("replicatedlog.master.appends").First).ToBeVisibleAsync();
         await SaveAsync(page, images, "metrics.png");
 
         // Slowed down to 5 s, secondary-2 holds up a w=3 append, which the page shows waiting until it is answered.

@@ -37,6 +37,6 @@ public sealed class ServiceTelemetryTests
         var appendSpan = Assert.Single(spans, s => s.Name == "append");
         Assert.Equal(("master", "master-under-test"), (appendSpan.Resource.Name, appendSpan.Resource.InstanceId));
         Assert.Contains(dashboard.Store.Logs(), l => l.Resource.InstanceId == "master-under-test" && l.Category.StartsWith("ReplicatedLog.", StringComparison.Ordinal));
-        Assert.Contains(dashboard.Store.Instruments(), i => i.Resource.InstanceId == "master-under-test" && i.Name == "replicatedlog.appends");
+        Assert.Contains(dashboard.Store.Instruments(), i => i.Resource.InstanceId == "master-under-test" && i.Name == "replicatedlog.master.appends");
     }
 }

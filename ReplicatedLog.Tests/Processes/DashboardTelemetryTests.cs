@@ -37,7 +37,7 @@ public sealed class DashboardTelemetryTests
             describe: () => $"{store.Traces().Count} traces of {string.Join(", ", store.Resources.Select(r => r.Key))}");
         await Eventually.TrueAsync("secondary-1's logs and the master's append counter",
             () => store.Logs().Any(l => l.Resource.InstanceId == "secondary-1")
-                && store.Instruments().Any(i => i.Resource.InstanceId == "master" && i.Name == "replicatedlog.appends"),
+                && store.Instruments().Any(i => i.Resource.InstanceId == "master" && i.Name == "replicatedlog.master.appends"),
             describe: () => $"{store.Logs().Count} logs, instruments: {string.Join(", ", store.Instruments().Select(i => $"{i.Resource.Key} {i.Name}").Take(10))}");
     }
 }

@@ -42,9 +42,12 @@ async function draw() {
     const content = await page.draw(arg);
     if (run !== drawing || content === null) return;
     const main = document.getElementById("page");
-    const focused = document.activeElement?.id;
+    const focused = document.activeElement;
     main.replaceChildren(content);
-    if (focused) document.getElementById(focused)?.focus();
+    // A redraw that lands while someone types keeps the field, and what is typed in it.
+    const field = focused?.id ? document.getElementById(focused.id) : null;
+    if (field && focused.matches("input") && field.matches("input")) field.value = focused.value;
+    field?.focus();
   } catch (error) {
     if (error.message !== "login") document.getElementById("page").replaceChildren($(`<p class="error">${esc(error.message)}</p>`));
   }
@@ -179,27 +182,64 @@ async function traceDetail(traceId) {
     ${rows(trace.spans, 0)}${linked}</div>`);
 }
 
+// A number in an instrument's unit: durations ("ms", "s") and sizes ("By") read as such; other units are in the header.
+const number = (v) => Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumSignificantDigits: 3 });
+const measure = (v, unit) => v == null ? "–"
+  : unit === "ms" || unit === "s" ? (v === 0 ? `0 ${unit}` : ms(unit === "s" ? v * 1000 : v))
+  : unit === "By" ? (v < 1024 ? `${number(v)} B` : v < 1048576 ? `${number(v / 1024)} KiB` : `${number(v / 1048576)} MiB`)
+  : number(v);
+
+// One series as a line over its points (broken where a histogram recorded nothing), its highest and lowest value beside it.
+function chart(points, unit) {
+  const values = points.map((p) => p.value).filter((v) => v != null);
+  if (!values.length) return "";
+  const min = Math.min(...values), max = Math.max(...values);
+  const x = (i) => points.length > 1 ? 2 + (i / (points.length - 1)) * 236 : 120;
+  const y = (v) => max === min ? 20 : 38 - ((v - min) / (max - min)) * 36;
+  const runs = [[]];
+  points.forEach((p, i) => p.value == null ? runs.push([]) : runs[runs.length - 1].push([x(i), y(p.value)]));
+  const marks = runs.filter((r) => r.length).map((r) => r.length > 1
+    ? `<polyline points="${r.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")}"/>`
+    : `<circle cx="${r[0][0].toFixed(1)}" cy="${r[0][1].toFixed(1)}" r="2"/>`).join("");
+  return `<div class="chart"><svg viewBox="0 0 240 40" role="img" aria-label="from ${esc(measure(min, unit))} to ${esc(measure(max, unit))}">${marks}</svg>
+    <div class="range"><span>${esc(measure(max, unit))}</span><span>${esc(measure(min, unit))}</span></div></div>`;
+}
+
+// The last value of a series: a gauge's value, a counter's total, a histogram's latest mean (of what it recorded
+// between two exports) and how many it recorded in all.
+function lastValue(kind, unit, points) {
+  const last = points[points.length - 1];
+  if (!last) return "";
+  if (kind === "Histogram") {
+    const recent = points.findLast((p) => p.value != null);
+    return `${recent ? `mean ${measure(recent.value, unit)}` : "–"}<div class="attrs">${number(last.total ?? 0)} in all</div>`;
+  }
+  return kind === "Counter" ? `${measure(last.value, unit)}<div class="attrs">in all</div>` : measure(last.value, unit);
+}
+
 async function metrics(resource) {
   const resources = await api("/api/telemetry/resources");
   const chosen = resource || resources[0]?.key || "";
-  const list = chosen ? await api(`/api/telemetry/metrics?resource=${encodeURIComponent(chosen)}`) : [];
+  const named = query().get("instrument") || "";
+  const all = chosen ? await api(`/api/telemetry/metrics?resource=${encodeURIComponent(chosen)}`) : [];
+  const list = all.filter((m) => m.name.includes(named));
   const options = resources.map((r) => `<option value="${esc(r.key)}" ${r.key === chosen ? "selected" : ""}>${esc(r.key)}</option>`).join("");
-  const spark = (points) => {
-    const values = points.map((p) => p.value ?? 0);
-    if (values.length < 2) return "";
-    const min = Math.min(...values), max = Math.max(...values), span = max - min || 1;
-    return `<svg class="spark" viewBox="0 0 160 28" role="img" aria-label="over time"><polyline points="${values.map((v, i) => `${(i / (values.length - 1)) * 158 + 1},${27 - ((v - min) / span) * 26}`).join(" ")}"/></svg>`;
+  // One row per series (per secondary, per w), under its instrument.
+  const rows = list.map((m) => m.series.map((s, i) => `<tr data-instrument="${esc(m.name)}" data-series="${esc(attrs(s.attributes))}">
+      ${i === 0 ? `<td rowspan="${m.series.length}"><strong>${esc(m.name)}</strong> <span class="muted">${esc(m.kind)}${m.unit ? ` · ${esc(m.unit)}` : ""}</span>
+        <div class="attrs">${esc(m.description)}${m.description ? " · " : ""}${esc(m.meter)}</div></td>` : ""}
+      <td class="attrs series">${s.attributes.length ? attrs(s.attributes) : "(all)"}</td>
+      <td class="num last">${lastValue(m.kind, m.unit, s.points)}</td><td>${chart(s.points, m.unit)}</td></tr>`).join("")).join("");
+  const page = $(`<h1>Metrics</h1><form class="filters" id="metric-filters"><label>Resource <select id="metrics-resource" name="resource">${options}</select></label>
+      <label>Instrument <input id="metrics-instrument" name="instrument" placeholder="replicatedlog." value="${esc(named)}"></label><button type="submit">Filter</button></form>
+    <table class="metrics"><thead><tr><th>Instrument</th><th>Series</th><th class="num">Last</th><th>Over time</th></tr></thead><tbody>${rows}</tbody></table>
+    ${list.length ? "" : `<p class="muted">No metrics${all.length ? " match" : " yet"}.</p>`}`);
+  const show = (form) => {
+    const f = new FormData(form);
+    navigate(`/metrics/resource/${encodeURIComponent(f.get("resource"))}${f.get("instrument") ? `?${new URLSearchParams({ instrument: f.get("instrument") })}` : ""}`);
   };
-  const rows = list.map((m) => {
-    const last = m.points[m.points.length - 1];
-    const value = last ? (m.kind === "Histogram" ? `count ${last.count}, mean ${(last.value ?? 0).toFixed(2)}` : last.value) : "";
-    return `<tr><td><strong>${esc(m.name)}</strong><div class="attrs">${esc(m.meter)} · ${esc(m.description)}</div></td><td>${esc(m.kind)}</td>
-      <td class="num">${esc(value)} ${esc(m.unit)}</td><td>${spark(m.points)}</td><td class="attrs">${last ? attrs(last.attributes) : ""}</td></tr>`;
-  }).join("");
-  const page = $(`<h1>Metrics</h1><div class="filters"><label>Resource <select id="metrics-resource">${options}</select></label></div>
-    <table><thead><tr><th>Instrument</th><th>Kind</th><th>Last</th><th>Over time</th><th>Attributes</th></tr></thead><tbody>${rows}</tbody></table>
-    ${list.length ? "" : `<p class="muted">No metrics yet.</p>`}`);
-  page.querySelector("select").addEventListener("change", (e) => navigate(`/metrics/resource/${encodeURIComponent(e.target.value)}`));
+  page.querySelector("select").addEventListener("change", (e) => show(e.target.form));
+  page.querySelector("form").addEventListener("submit", (e) => { e.preventDefault(); show(e.target); });
   return page;
 }
 
