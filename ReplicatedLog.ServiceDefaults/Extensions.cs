@@ -90,14 +90,15 @@ public static class Extensions
             return;
         }
 
-        var quiet = !builder.Configuration.GetValue<bool>($"{TracingOptions.SectionName}:{nameof(TracingOptions.RecordProbesAndHeartbeats)}");
+        // The same section RequestSpans reads through options; the provider is built before the container is.
+        var tracing = builder.Configuration.GetSection(TracingOptions.SectionName).Get<TracingOptions>() ?? new TracingOptions();
         builder.Services.AddOpenTelemetry()
             // No generated instance id: the one in OTEL_RESOURCE_ATTRIBUTES (the AppHost's resource name) stays.
             .ConfigureResource(r => r.AddService(serviceName, autoGenerateServiceInstanceId: false))
             .WithTracing(t =>
             {
                 t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http");
-                if (quiet)
+                if (!tracing.RecordProbesAndHeartbeats)
                 {
                     // Calls to health probes and heartbeats are left out (QuietRoutes): before the exporter, so it sees that.
                     t.AddProcessor(new QuietClientSpans());

@@ -130,14 +130,6 @@ public sealed class TelemetryStore(TelemetryLimits limits)
         }
     }
 
-    public bool Contains(string traceId)
-    {
-        lock (_gate)
-        {
-            return _traces.ContainsKey(traceId);
-        }
-    }
-
     /// <summary>The kept traces whose spans link to <paramref name="traceId"/>, in start order.</summary>
     public IReadOnlyList<TraceView> LinkedFrom(string traceId)
     {
@@ -166,6 +158,11 @@ public sealed class TelemetryStore(TelemetryLimits limits)
     /// <summary>Counts (or uncounts) the traces <paramref name="span"/> links to, other than its own.</summary>
     private void CountLinks(SpanView span, int change)
     {
+        if (span.Links.Count == 0)
+        {
+            return; // most spans: nothing to index, and nothing to allocate for it
+        }
+
         foreach (var target in span.Links.Select(l => l.TraceId).Where(t => t != span.TraceId).Distinct())
         {
             if (!_linkedFrom.TryGetValue(target, out var from))

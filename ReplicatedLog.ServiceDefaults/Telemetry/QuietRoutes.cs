@@ -13,7 +13,22 @@ public static class QuietRoutes
     public static readonly IReadOnlyList<string> Paths =
         [Extensions.HealthPath, Extensions.AlivePath, ClusterRoutes.Mapped(ClusterRoutes.Heartbeat)];
 
-    public static bool IsQuiet(string? path) =>
-        path is not null && Paths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase)
-            || (path.StartsWith(p, StringComparison.OrdinalIgnoreCase) && path[p.Length] == '/'));
+    /// <summary>Whether <paramref name="path"/> is one of <see cref="Paths"/> or under one (asked per request).</summary>
+    public static bool IsQuiet(string? path)
+    {
+        if (path is null)
+        {
+            return false;
+        }
+
+        foreach (var quiet in Paths)
+        {
+            if (path.StartsWith(quiet, StringComparison.OrdinalIgnoreCase) && (path.Length == quiet.Length || path[quiet.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -30,22 +30,26 @@ public static class RequestSpans
         activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
     }
 
-    private static async Task TraceAsync(HttpContext context, RequestDelegate next, bool quiet)
+    // Not async where nothing is recorded (no exporter, or a quiet route): a request pays no state machine for it.
+    private static Task TraceAsync(HttpContext context, RequestDelegate next, bool quiet)
     {
         var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
         if (activity is null || !activity.Recorded)
         {
-            await next(context).ConfigureAwait(false);
-            return;
+            return next(context);
         }
 
         if (quiet && QuietRoutes.IsQuiet(context.Request.Path))
         {
             Unrecord(activity);
-            await next(context).ConfigureAwait(false);
-            return;
+            return next(context);
         }
 
+        return DescribeAfterAsync(activity, context, next);
+    }
+
+    private static async Task DescribeAfterAsync(Activity activity, HttpContext context, RequestDelegate next)
+    {
         try
         {
             await next(context).ConfigureAwait(false);
