@@ -44,8 +44,10 @@ public sealed class MasterReportsTests
         await cluster.StopSecondaryAsync(1);
         await cluster.WaitForStatusAsync(1, SecondaryStatus.Suspected);
 
-        var fresh = await AppendAsync(cluster, new { message = "fresh", w = 3, timeoutMs = 300 });
-        var repeat = await AppendAsync(cluster, new { message = "pay 10", w = 3, id = "order-7", timeoutMs = 300 });
+        // The timeout is what the answer waits for (w=3 cannot be met); it is long enough for the running secondary to
+        // acknowledge on a loaded machine (300 ms was not, in a full run: 1 ack).
+        var fresh = await AppendAsync(cluster, new { message = "fresh", w = 3, timeoutMs = 2000 });
+        var repeat = await AppendAsync(cluster, new { message = "pay 10", w = 3, id = "order-7", timeoutMs = 2000 });
 
         Assert.Equal((HttpStatusCode.Accepted, 2), (fresh.Status, fresh.Body.Acks));
         Assert.Equal((HttpStatusCode.Accepted, 2), (repeat.Status, repeat.Body.Acks));
