@@ -104,7 +104,8 @@ public sealed class ReadmeScreenshots
         await Assertions.Expect(slow).ToContainTextAsync("missing");
         await SaveAsync(page, images, "cluster.png");
 
-        await Assertions.Expect(msg4).ToContainTextAsync("201: index 4, 3 acks");
+        // secondary-2 sleeps 5 s before it applies: longer than an expectation's default 5 s.
+        await Assertions.Expect(msg4).ToContainTextAsync("201: index 4, 3 acks", new() { Timeout = 60_000 });
     }
 
     /// <summary>The AppHost's topology with its dashboard, on free ports, as <c>Program.Main</c> builds it.</summary>
