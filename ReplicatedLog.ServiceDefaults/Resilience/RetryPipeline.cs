@@ -33,9 +33,16 @@ public static partial class RetryPipeline
         return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is TimeoutRejectedException
-                    || (args.Outcome.Exception is { } ex && ex is not OperationCanceledException && isTransient(ex))),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    null => false,
+                    TimeoutRejectedException => true,
+                    // A cancellation that the caller's token did not ask for is a timeout inside the call itself
+                    // (SocketsHttpHandler's ConnectTimeout throws TaskCanceledException): a failed attempt like any
+                    // other. Without this it would escape the pipeline, unretried, with no backoff and no failure told.
+                    OperationCanceledException => !args.Context.CancellationToken.IsCancellationRequested,
+                    var ex => isTransient(ex),
+                }),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

@@ -16,6 +16,7 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
     private readonly List<HeartbeatRequest> _heartbeats = [];
     private long _applied;
     private int _failuresLeft;
+    private Func<Exception> _failure = () => new SecondaryUnavailableException("scripted failure");
     private string _instance = "instance-1";
 
     public Uri Address { get; set; } = new("http://scripted/");
@@ -83,11 +84,13 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
         }
     }
 
-    public void FailNext(int calls)
+    /// <summary>The next <paramref name="calls"/> replication requests fail, with <paramref name="failure"/> (by default: unreachable).</summary>
+    public void FailNext(int calls, Func<Exception>? failure = null)
     {
         lock (_gate)
         {
             _failuresLeft = calls;
+            _failure = failure ?? _failure;
         }
     }
 
@@ -119,7 +122,7 @@ public sealed class ScriptedSecondary(TimeProvider time) : ISecondaryClient
             if (_failuresLeft > 0)
             {
                 _failuresLeft--;
-                throw new SecondaryUnavailableException("scripted failure");
+                throw _failure();
             }
 
             if (RefuseLog)

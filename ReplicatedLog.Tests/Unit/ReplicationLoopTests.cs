@@ -53,6 +53,19 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ACallThatTimesOutInsideTheHttpClientIsRetriedAfterABackoffLikeAnyFailedSend()
+    {
+        // SocketsHttpHandler's ConnectTimeout ends a call with a TaskCanceledException (inner TimeoutException) that
+        // no token of ours asked for: a failed send, not the loop being told to start over.
+        MarkHealthy();
+        var calls = await FailTwiceThenAcknowledgeAsync(
+            () => new TaskCanceledException("The operation was canceled.", new TimeoutException("A connection could not be established within the configured ConnectTimeout.")));
+        Assert.Equal(3, calls.Count);
+        Assert.True(calls[1].At > calls[0].At, "the first retry did not wait for the backoff");
+        Assert.True(calls[2].At > calls[1].At, "the second retry did not wait for the backoff");
+    }
+
+    [Fact]
     public async Task ASecondaryThatKeptTheLogIsSentOnlyWhatItLacksOnceItsFirstHeartbeatSaysSo()
     {
         // A restarted master meets a secondary that kept 1..5: it must not send them again.
@@ -221,9 +234,9 @@ public sealed class ReplicationLoopTests : IAsyncDisposable
     }
 
     /// <summary>Sends one entry to a secondary that fails twice, moving the clock until it is acknowledged.</summary>
-    private async Task<IReadOnlyList<(DateTimeOffset At, long First, long Last)>> FailTwiceThenAcknowledgeAsync()
+    private async Task<IReadOnlyList<(DateTimeOffset At, long First, long Last)>> FailTwiceThenAcknowledgeAsync(Func<Exception>? failure = null)
     {
-        _secondary.FailNext(2);
+        _secondary.FailNext(2, failure);
         _log.Append("m1", null);
         Start();
 
