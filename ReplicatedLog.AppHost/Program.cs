@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ReplicatedLog.AppHost.Hosting;
 using ReplicatedLog.AppHost.Hosting.Dashboard;
 using ReplicatedLog.AppHost.Hosting.Model;
+using ReplicatedLog.AppHost.Hosting.Publishing;
 using ReplicatedLog.AppHost.Hosting.Terminal;
 
 namespace ReplicatedLog.AppHost;
@@ -21,26 +22,37 @@ public static class Program
             return 2;
         }
 
-        var settings = builder.Settings;
+        var settings = Model(builder).Settings;
+        if (settings.Publisher is not null)
+        {
+            return Publishers.Publish(builder, Console.Out);
+        }
+
         if (settings.Fresh && Directory.Exists(settings.DataRoot))
         {
             Directory.Delete(settings.DataRoot, recursive: true);
         }
 
         Console.Out.WriteLine($"apphost | Logs are kept in {settings.DataRoot}{(settings.Fresh ? " (wiped: --fresh)" : "; --fresh starts from empty logs")}");
-        if (settings.Dashboard.Enabled)
+        await using var host = builder.Build();
+        return await new ConsoleRunner(host).RunAsync();
+    }
+
+    /// <summary>The dashboard, when it is enabled, and the <see cref="Topology"/>: what runs, and what a publisher writes out.</summary>
+    public static ClusterHostBuilder Model(ClusterHostBuilder builder)
+    {
+        if (builder.Settings.Dashboard.Enabled)
         {
             builder.AddDashboard();
         }
 
-        await using var host = Topology(builder).Build();
-        return await new ConsoleRunner(host).RunAsync();
+        return Topology(builder);
     }
 
     /// <summary>
     /// The cluster: N secondaries on BasePort+1.., each with its delay, and a master on BasePort that replicates to
-    /// all of them and starts once they are healthy. Each keeps its log in a directory of its own, and all of them
-    /// share a token made fresh for the run.
+    /// all of them and starts once they are healthy. Each keeps its log in a directory of its own (deployed, a volume of
+    /// its own), and all of them share a token made fresh for the run.
     /// </summary>
     public static ClusterHostBuilder Topology(ClusterHostBuilder builder)
     {
@@ -66,9 +78,9 @@ public static class Program
         return builder;
 
         ServiceResource Node(string name, string project, int port) => builder.AddProject(name, project)
-            .WithHttpEndpoint(port)
+            .WithHttpEndpoint(port, isExternal: true)
             .WithHttpHealthCheck("/health")
             .WithEnvironment("Cluster__Token", token)
-            .WithEnvironment("Storage__Path", settings.DataDirectoryOf(name));
+            .WithDataVolume("Storage__Path", settings.DataDirectoryOf(name));
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ReplicatedLog.AppHost.Hosting.Dashboard;
+using ReplicatedLog.AppHost.Hosting.Publishing;
 
 namespace ReplicatedLog.AppHost.Hosting;
 
@@ -35,6 +36,15 @@ public sealed class AppHostSettings
 
     /// <summary>Start from empty logs: the data directory is wiped before anything starts (<c>--fresh</c>).</summary>
     public bool Fresh { get; set; }
+
+    /// <summary>
+    /// Write the topology for a deployment with this publisher instead of running it (<c>--publisher compose</c>; the
+    /// names are <see cref="Publishers.Names"/>).
+    /// </summary>
+    public string? Publisher { get; set; }
+
+    /// <summary>Where the publisher writes (<c>--output-path deploy/compose</c>), relative to the current directory.</summary>
+    public string? OutputPath { get; set; }
 
     /// <summary>The dashboard: whether it runs, and its ports.</summary>
     public DashboardSettings Dashboard { get; set; } = new();
@@ -74,6 +84,20 @@ public sealed class AppHostSettings
         if (BasePort + Secondaries > 65_535)
         {
             yield return $"AppHost:BasePort {BasePort} leaves no room for {Secondaries} secondaries below port 65535.";
+        }
+
+        var publishers = $"the publishers are {string.Join(", ", Publishers.Names)}";
+        if (Publisher is not null && !Publishers.Names.Contains(Publisher, StringComparer.Ordinal))
+        {
+            yield return $"No publisher is named '{Publisher}': {publishers} (--publisher NAME --output-path PATH).";
+        }
+        else if (Publisher is not null && string.IsNullOrWhiteSpace(OutputPath))
+        {
+            yield return $"--publisher {Publisher} needs --output-path PATH, where to write its files ({publishers}).";
+        }
+        else if (Publisher is null && OutputPath is not null)
+        {
+            yield return $"--output-path {OutputPath} needs --publisher NAME, what to write ({publishers}).";
         }
 
         foreach (var (name, delay) in Delays)

@@ -103,10 +103,16 @@ public sealed class ClusterHostBuilder
         return _dashboard = DashboardResource.Add(this);
     }
 
-    public ClusterHost Build()
+    public ClusterHost Build() => new(BuildModel(), _parameters, Settings, _dashboard);
+
+    /// <summary>
+    /// Completes the model without running it (every resource waits for the dashboard and sends it its telemetry) and
+    /// returns the resources: what <see cref="Build"/> runs, and what a publisher writes out. Safe to call again.
+    /// </summary>
+    public IReadOnlyList<ServiceResource> BuildModel()
     {
         _dashboard?.Serve(_resources);
-        return new(_resources, _parameters, Settings, _dashboard);
+        return _resources;
     }
 
     private ServiceResource Add(ServiceResource resource)

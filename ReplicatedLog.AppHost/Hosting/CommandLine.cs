@@ -20,6 +20,8 @@ internal static class CommandLine
         ["--no-dashboard"] = new(null, (_, _) => (Setting($"{nameof(AppHostSettings.Dashboard)}:{nameof(DashboardSettings.Enabled)}"), "false")),
         ["--dashboard-port"] = new("P", (name, value) =>
             (Setting($"{nameof(AppHostSettings.Dashboard)}:{nameof(DashboardSettings.Port)}"), WholeNumber(name, value))),
+        ["--publisher"] = new("NAME", (_, value) => (Setting(nameof(AppHostSettings.Publisher)), value)),
+        ["--output-path"] = new("PATH", (_, value) => (Setting(nameof(AppHostSettings.OutputPath)), value)),
     };
 
     /// <summary>

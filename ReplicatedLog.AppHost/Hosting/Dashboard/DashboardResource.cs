@@ -52,9 +52,9 @@ public sealed class DashboardResource
         var secured = !bool.TryParse(builder.Configuration[AllowAnonymousVariable], out var anonymous) || !anonymous;
         var dashboard = new DashboardResource(
             builder.AddProject(ResourceName, ServiceBinaries.Dashboard)
-                .WithHttpEndpoint(settings.Port)
-                .WithHttpEndpoint(settings.OtlpGrpcPort, OtlpGrpcEndpoint)
-                .WithHttpEndpoint(settings.OtlpHttpPort, OtlpHttpEndpoint)
+                .WithHttpEndpoint(settings.Port, targetPort: DashboardSettings.DefaultPort, isExternal: true)
+                .WithHttpEndpoint(settings.OtlpGrpcPort, OtlpGrpcEndpoint, DashboardSettings.DefaultOtlpGrpcPort)
+                .WithHttpEndpoint(settings.OtlpHttpPort, OtlpHttpEndpoint, DashboardSettings.DefaultOtlpHttpPort)
                 .WithHttpHealthCheck("/alive"),
             Secret("dashboard-browser-token"),
             Secret("dashboard-otlp-api-key"),
@@ -79,19 +79,25 @@ public sealed class DashboardResource
         }
     }
 
-    /// <summary>The dashboard's own environment: the names Aspire's dashboard reads.</summary>
+    /// <summary>
+    /// The dashboard's own environment: the names Aspire's dashboard reads. The resource service is the AppHost's own,
+    /// so a deployment, where no AppHost runs, gives none.
+    /// </summary>
     private void Configure(EnvironmentContext context)
     {
         var variables = context.Variables;
-        variables["ASPNETCORE_URLS"] = Resource.GetEndpoint().ValueFor(context.Mode);
-        variables["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = Resource.GetEndpoint(OtlpGrpcEndpoint).ValueFor(context.Mode);
-        variables["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = Resource.GetEndpoint(OtlpHttpEndpoint).ValueFor(context.Mode);
+        variables["ASPNETCORE_URLS"] = Resource.GetEndpoint().ListenAddressFor(context.Mode);
+        variables["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = Resource.GetEndpoint(OtlpGrpcEndpoint).ListenAddressFor(context.Mode);
+        variables["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = Resource.GetEndpoint(OtlpHttpEndpoint).ListenAddressFor(context.Mode);
         Secure(context, "Dashboard__Frontend", "BrowserToken", BrowserToken, "BrowserToken");
         Secure(context, "Dashboard__Otlp", "ApiKey", OtlpApiKey, "PrimaryApiKey");
-        Secure(context, "Dashboard__ResourceServiceClient", "ApiKey", ResourceServiceApiKey, "ApiKey");
-        if (ResourceServiceUrl is { } url)
+        if (context.Mode == ExecutionMode.Run)
         {
-            variables["Dashboard__ResourceServiceClient__Url"] = url.ToString();
+            Secure(context, "Dashboard__ResourceServiceClient", "ApiKey", ResourceServiceApiKey, "ApiKey");
+            if (ResourceServiceUrl is { } url)
+            {
+                variables["Dashboard__ResourceServiceClient__Url"] = url.ToString();
+            }
         }
     }
 

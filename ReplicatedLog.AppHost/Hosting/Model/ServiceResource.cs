@@ -15,6 +15,7 @@ public sealed class ServiceResource
     private readonly List<ServiceResource> _waitsFor = [];
     private readonly List<KeyValuePair<string, string>> _properties = [];
     private (string Endpoint, string Path)? _healthCheck;
+    private DataVolume? _dataVolume;
 
     internal ServiceResource(string name, ResourceCommand command)
     {
@@ -50,18 +51,27 @@ public sealed class ServiceResource
     /// <summary>The URL that answers a success status once the resource is ready; null when it has no health check, and is ready once it runs.</summary>
     public Uri? HealthUrl => _healthCheck is var (endpoint, path) ? new Uri(GetEndpoint(endpoint).Url, path.TrimStart('/')) : null;
 
+    /// <summary>The endpoint the health check asks; null when the resource has none.</summary>
+    public Endpoint? HealthEndpoint => _healthCheck is var (endpoint, _) ? GetEndpoint(endpoint) : null;
+
+    /// <summary>Where the resource keeps its data when deployed; null when it keeps none.</summary>
+    public DataVolume? DataVolume => _dataVolume;
+
     public Endpoint GetEndpoint(string name = "http") =>
         _endpoints.FirstOrDefault(e => e.Name == name) ?? throw new KeyNotFoundException($"{Name} has no endpoint named {name}.");
 
-    /// <summary>An HTTP endpoint on <paramref name="port"/>.</summary>
-    public ServiceResource WithHttpEndpoint(int port, string name = "http")
+    /// <summary>
+    /// An HTTP endpoint on <paramref name="port"/>; deployed, the resource listens on <paramref name="targetPort"/>
+    /// in its container, and the host publishes <paramref name="port"/> if it <paramref name="isExternal"/>.
+    /// </summary>
+    public ServiceResource WithHttpEndpoint(int port, string name = "http", int targetPort = Endpoint.AspNetCoreContainerPort, bool isExternal = false)
     {
         if (_endpoints.Any(e => e.Name == name))
         {
             throw new ArgumentException($"{Name} already has an endpoint named {name}.", nameof(name));
         }
 
-        _endpoints.Add(new Endpoint(Name, name, "http", port));
+        _endpoints.Add(new Endpoint(Name, name, "http", port, targetPort, isExternal));
         return this;
     }
 
@@ -70,6 +80,17 @@ public sealed class ServiceResource
     {
         _healthCheck = (endpoint, path);
         return this;
+    }
+
+    /// <summary>
+    /// The resource keeps its data in the directory <paramref name="variable"/> names: <paramref name="directory"/> when
+    /// the model runs here; deployed, a volume of its own (<c>{name}-data</c>) mounted at <see cref="DataVolume.DeployedPath"/>.
+    /// </summary>
+    public ServiceResource WithDataVolume(string variable, string directory)
+    {
+        _dataVolume = new DataVolume($"{Name}-data", DataVolume.DeployedPath);
+        return WithEnvironment(context =>
+            context.Variables[variable] = context.Mode == ExecutionMode.Run ? directory : DataVolume.DeployedPath);
     }
 
     public ServiceResource WithEnvironment(string name, object value)

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace ReplicatedLog.AppHost.Hosting.Publishing;
 
 /// <summary>
@@ -20,7 +22,28 @@ public interface IPublisher
 /// repository root the images build from (<see cref="SourceRoot"/>, a full path), so the files can name it relative to
 /// where they are.
 /// </summary>
-public sealed record PublishTarget(string OutputPath, string SourceRoot);
+public sealed record PublishTarget(string OutputPath, string SourceRoot)
+{
+    /// <summary>
+    /// <c>--output-path PATH</c> (relative to the current directory), with the repository root this AppHost was built
+    /// from (embedded at build time by the .csproj).
+    /// </summary>
+    public static PublishTarget For(string outputPath) => new(Path.GetFullPath(outputPath), BuiltSourceRoot);
+
+    /// <summary>The repository root this AppHost was built from.</summary>
+    public static string BuiltSourceRoot => typeof(PublishTarget).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "SourceRoot")?.Value
+        ?? throw new InvalidOperationException("The AppHost was built without its SourceRoot.");
+
+    /// <summary><see cref="OutputPath"/> as seen from the repository root: <c>deploy/compose</c>.</summary>
+    public string OutputPathInSource => Relative(SourceRoot, OutputPath);
+
+    /// <summary>The folder of a project the AppHost references (<c>ReplicatedLog.Master</c>): named as the project, under the root.</summary>
+    public string ProjectDirectory(string project) => Path.Combine(SourceRoot, project);
+
+    /// <summary><paramref name="path"/> relative to <paramref name="directory"/>, with <c>/</c> whatever the platform, so a committed file is the same everywhere.</summary>
+    public static string Relative(string directory, string path) => Path.GetRelativePath(directory, path).Replace('\\', '/');
+}
 
 /// <summary>One file of a deployment: its full path and its text.</summary>
 public sealed record PublishedFile(string Path, string Content);
