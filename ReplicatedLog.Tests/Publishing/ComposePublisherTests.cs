@@ -84,10 +84,24 @@ public sealed class ComposePublisherTests
         {
             var port = service.Key == "dashboard" ? 18888 : 8080;
             var check = (YamlMappingNode)service.Value.Children["healthcheck"];
-            Assert.Equal(["CMD", "bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET /alive HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
+            Assert.Equal(["CMD", "bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET /alive HTTP/1.0\\r\\nHost: localhost:{port}\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"],
                 ((YamlSequenceNode)check.Children["test"]).Select(n => n.ToString()));
             Assert.All(new[] { "interval", "timeout", "retries", "start_period" }, key => Assert.Contains(key, check.Children.Keys.Select(k => k.ToString())));
         });
+    }
+
+    [Theory]
+    [InlineData("ReplicatedLog.Master", 8080)]
+    [InlineData("ReplicatedLog.Secondary", 8080)]
+    [InlineData("ReplicatedLog.Dashboard", 18888)]
+    public void EachImagesOwnHealthCheckIsTheProbeTheComposeFileWaitsOn(string project, int port)
+    {
+        // Anyone running the image without this compose file (docker run, another orchestrator) gets the same check.
+        var dockerfile = File.ReadAllText(Path.Combine(Repository.Root, project, "Dockerfile"));
+        var command = dockerfile[dockerfile.IndexOf("HEALTHCHECK", StringComparison.Ordinal)..];
+        command = command[(command.IndexOf("CMD ", StringComparison.Ordinal) + 4)..];
+        var probe = System.Text.Json.JsonSerializer.Deserialize<string[]>(command[..(command.IndexOf(']', StringComparison.Ordinal) + 1)]);
+        Assert.Equal(["bash", "-c", ComposePublisher.Probe(port)], probe!);
     }
 
     [Fact]

@@ -134,10 +134,10 @@ public sealed class ComposePublisher : IPublisher
 
     /// <summary>
     /// Asks <see cref="HealthPath"/> with bash alone (the ASP.NET image has no curl): healthy when it answers 200, the
-    /// same probe as the images' HEALTHCHECK.
+    /// same probe as the images' HEALTHCHECK. The Host header is needed: the dashboard's routes are bound to its ports.
     /// </summary>
     public static string Probe(int port) =>
-        $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {HealthPath} HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3";
+        $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {HealthPath} HTTP/1.0\\r\\nHost: localhost:{port}\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3";
 
     /// <summary>
     /// An expression as Compose says it: an endpoint is the service's name on the compose network and its target port;
