@@ -103,10 +103,17 @@ public sealed class ClusterHostBuilder
         return _dashboard = DashboardResource.Add(this);
     }
 
-    public ClusterHost Build()
+    public ClusterHost Build() => new(CompleteModel(), _parameters, Settings, _dashboard);
+
+    /// <summary>
+    /// Finishes the model as <see cref="Build"/> does, without a host to run it: with a dashboard, every other
+    /// resource waits for it and sends it its telemetry. A publisher calls it before it reads the resources. Calling it
+    /// again changes nothing.
+    /// </summary>
+    public IReadOnlyList<ServiceResource> CompleteModel()
     {
         _dashboard?.Serve(_resources);
-        return new(_resources, _parameters, Settings, _dashboard);
+        return _resources;
     }
 
     private ServiceResource Add(ServiceResource resource)

@@ -19,7 +19,7 @@ public sealed class AppHostProcessTests
         using var data = new TempDirectory("apphost");
         using var appHost = ChildProcess.StartInOwnGroup("dotnet",
             ["run", "--no-build", "--project", "ReplicatedLog.AppHost", "--", "--base-port", $"{port}", $"--AppHost:DataDirectory={data.Path}", "--no-dashboard"],
-            RepositoryRoot());
+            RepositoryRoot.Path);
         var children = await appHost.WaitForResourceTableAsync(Resources);
         Assert.All(children, child =>
         {
@@ -277,16 +277,5 @@ public sealed class AppHostProcessTests
             appHost.Dispose();
             throw;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ReplicatedLog.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("ReplicatedLog.sln not found above the test binaries.");
     }
 }

@@ -17,6 +17,9 @@ public sealed class DashboardResource
     public const string OtlpHttpEndpoint = "otlp-http";
     public const string AllowAnonymousVariable = "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS";
 
+    /// <summary>The prefix of the variables that tell the dashboard where the AppHost's resource service is and how to call it.</summary>
+    public const string ResourceServiceClientSection = "Dashboard__ResourceServiceClient";
+
     private readonly HashSet<ServiceResource> _served = [];
 
     private DashboardResource(ServiceResource resource, Parameter? browserToken, Parameter? otlpApiKey, Parameter? resourceServiceApiKey)
@@ -88,10 +91,10 @@ public sealed class DashboardResource
         variables["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = Resource.GetEndpoint(OtlpHttpEndpoint).ValueFor(context.Mode);
         Secure(context, "Dashboard__Frontend", "BrowserToken", BrowserToken, "BrowserToken");
         Secure(context, "Dashboard__Otlp", "ApiKey", OtlpApiKey, "PrimaryApiKey");
-        Secure(context, "Dashboard__ResourceServiceClient", "ApiKey", ResourceServiceApiKey, "ApiKey");
+        Secure(context, ResourceServiceClientSection, "ApiKey", ResourceServiceApiKey, "ApiKey");
         if (ResourceServiceUrl is { } url)
         {
-            variables["Dashboard__ResourceServiceClient__Url"] = url.ToString();
+            variables[$"{ResourceServiceClientSection}__Url"] = url.ToString();
         }
     }
 
