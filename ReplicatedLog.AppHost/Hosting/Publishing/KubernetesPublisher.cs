@@ -260,7 +260,10 @@ public sealed class KubernetesPublisher : IPublisher
         "The master: a StatefulSet of one (a second replica would be a second log) whose log lives on its volume",
         $"(Storage__Path={DataPath}), and the Service `master` that the secondaries register with and clients append to",
         $"(kubectl port-forward service/master 8000:{ServicePort}, then http://localhost:8000/). It is given no list of",
-        "secondaries: they register. Started on an empty volume with none registered yet, it starts a new log.",
+        "secondaries: they register. Restarted, it knows none until they register again (Registration__ReregisterAfterMs),",
+        "and w=all counts only those registered. Started on an empty volume, it starts a new log at once, before any has",
+        "registered: a master that lost its volume does not adopt its secondaries' log here, and they refuse its new one",
+        "(delete their volumes too: kubectl delete pvc -l app.kubernetes.io/name=secondary, after scaling them to 0).",
     ];
 
     private static IEnumerable<string> SecondaryNotes(AppHostSettings settings) =>
