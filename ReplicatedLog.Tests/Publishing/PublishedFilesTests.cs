@@ -30,8 +30,14 @@ public sealed class PublishedFilesTests
 
         if (Directory.Exists(published.Target.OutputPath))
         {
+            // What the folder's own .gitignore names is the user's (kubernetes: secrets.env), never the publisher's.
+            var ignore = Path.Combine(published.Target.OutputPath, ".gitignore");
+            var users = File.Exists(ignore)
+                ? File.ReadAllLines(ignore).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => Path.Combine(published.Target.OutputPath, l)).ToHashSet()
+                : [];
             var stale = Directory.EnumerateFiles(published.Target.OutputPath, "*", SearchOption.AllDirectories)
-                .Except(published.Files.Select(f => f.Path)).Select(f => PublishTarget.Relative(Published.SourceRoot, f)).ToList();
+                .Except(published.Files.Select(f => f.Path)).Where(f => !users.Contains(f))
+                .Select(f => PublishTarget.Relative(Published.SourceRoot, f)).ToList();
             Assert.True(stale.Count == 0, $"The {name} publisher no longer writes {string.Join(", ", stale)}: delete it, or {regenerate}");
         }
     }
@@ -52,9 +58,9 @@ public sealed class PublishedFilesTests
     }
 
     [Theory]
-    [InlineData(new[] { "--publisher", "helm", "--output-path", "x" }, "No publisher is named 'helm': the publishers are manifest, compose")]
-    [InlineData(new[] { "--publisher", "compose" }, "--publisher compose needs --output-path PATH, where to write its files (the publishers are manifest, compose")]
-    [InlineData(new[] { "--output-path", "x" }, "--output-path x needs --publisher NAME, what to write (the publishers are manifest, compose")]
+    [InlineData(new[] { "--publisher", "helm", "--output-path", "x" }, "No publisher is named 'helm': the publishers are manifest, compose, kubernetes")]
+    [InlineData(new[] { "--publisher", "compose" }, "--publisher compose needs --output-path PATH, where to write its files (the publishers are manifest, compose, kubernetes")]
+    [InlineData(new[] { "--output-path", "x" }, "--output-path x needs --publisher NAME, what to write (the publishers are manifest, compose, kubernetes")]
     public void APublisherWithoutAnOutputPathOrNoneKnownIsAnErrorThatNamesThePublishers(string[] args, string error)
     {
         Assert.StartsWith(error, Assert.Throws<ArgumentException>(() => ClusterHostBuilder.Create(args)).Message);
@@ -70,7 +76,7 @@ public sealed class PublishedFilesTests
         {
             await unknown.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(unknown.Process.ExitCode == 2, $"exit code {unknown.Process.ExitCode}: {string.Join(Environment.NewLine, unknown.Output)}");
-            Assert.StartsWith("apphost | No publisher is named 'helm': the publishers are manifest, compose", Assert.Single(unknown.ErrorOutput));
+            Assert.StartsWith("apphost | No publisher is named 'helm': the publishers are manifest, compose, kubernetes", Assert.Single(unknown.ErrorOutput));
         }
 
         using var appHost = ChildProcess.StartInOwnGroup("dotnet", [appHostDll, "--publisher", "compose", "--output-path", "out/compose", "--secondaries", "4"], folder.Path);

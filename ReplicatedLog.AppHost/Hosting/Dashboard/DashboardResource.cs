@@ -17,6 +17,9 @@ public sealed class DashboardResource
     public const string OtlpHttpEndpoint = "otlp-http";
     public const string AllowAnonymousVariable = "ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS";
 
+    /// <summary>The prefix of the variables that tell the dashboard where the AppHost's resource service is and how to call it.</summary>
+    public const string ResourceServiceClientSection = "Dashboard__ResourceServiceClient";
+
     private readonly HashSet<ServiceResource> _served = [];
 
     private DashboardResource(ServiceResource resource, Parameter? browserToken, Parameter? otlpApiKey, Parameter? resourceServiceApiKey)
@@ -93,10 +96,10 @@ public sealed class DashboardResource
         Secure(context, "Dashboard__Otlp", "ApiKey", OtlpApiKey, "PrimaryApiKey");
         if (context.Mode == ExecutionMode.Run)
         {
-            Secure(context, "Dashboard__ResourceServiceClient", "ApiKey", ResourceServiceApiKey, "ApiKey");
+            Secure(context, ResourceServiceClientSection, "ApiKey", ResourceServiceApiKey, "ApiKey");
             if (ResourceServiceUrl is { } url)
             {
-                variables["Dashboard__ResourceServiceClient__Url"] = url.ToString();
+                variables[$"{ResourceServiceClientSection}__Url"] = url.ToString();
             }
         }
     }

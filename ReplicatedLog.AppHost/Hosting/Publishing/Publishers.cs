@@ -14,6 +14,7 @@ public static class Publishers
     [
         new(new ManifestPublisher(), "aspire-manifest.json"),
         new(new ComposePublisher(), "deploy/compose"),
+        new(new KubernetesPublisher(), "deploy/kubernetes"),
     ];
 
     public static IEnumerable<string> Names => All.Select(o => o.Publisher.Name);
