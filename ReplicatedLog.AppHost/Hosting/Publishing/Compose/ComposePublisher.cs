@@ -182,8 +182,10 @@ public sealed class ComposePublisher : IPublisher
                 (delays.Count > 0 ? $", {string.Join(", ", delays)}" : "") + " (--secondaries N, --delay NAME=MS).",
             "",
             "Run it from this folder (Debian's docker-compose 1.29, or docker compose v2):",
-            $"  {setSecrets} docker-compose up -d --build",
-            "The secrets come from the environment, never from this file or .env: docker-compose refuses to start without them.",
+            $"  export {setSecrets}",
+            "  docker-compose up -d --build",
+            "The secrets come from the environment, never from this file or .env: docker-compose refuses to start without them,",
+            "and reads them for every command (`docker-compose down` too), so keep them exported in that shell.",
             $"Published on ${BindAddressVariable} (.env: {DefaultBindAddress}, this machine only) at the AppHost's ports: {string.Join(", ", published)}.",
             $"Each node keeps its log in a named volume ({string.Join(", ", volumes)}) at {DataVolume.DeployedPath}: `docker-compose down` keeps them, `down -v` deletes them.",
             .. used.Where(p => SharedSecrets.ContainsKey(p.Name)).Select(p =>
