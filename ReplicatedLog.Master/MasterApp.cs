@@ -54,7 +54,8 @@ public static partial class MasterApp
             sp.GetRequiredService<SecondaryRegistry>(),
             sp.GetRequiredService<IOptions<HealthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LogAdoption>>()));
+            sp.GetRequiredService<ILogger<LogAdoption>>(),
+            TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.AdoptionWaitMs)));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
         services.AddSingleton<AcknowledgementBarrier>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler

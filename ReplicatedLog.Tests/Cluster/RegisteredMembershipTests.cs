@@ -7,7 +7,7 @@ namespace ReplicatedLog.Tests.Cluster;
 
 /// <summary>
 /// A master on a data directory whose secondaries join only by registering (no list of them, as in Kubernetes):
-/// restarted, it knows its members at once.
+/// restarted, it knows its members at once; on a wiped directory, it waits for them to register and adopts their log.
 /// </summary>
 public sealed class RegisteredMembershipTests : IDisposable
 {
@@ -17,7 +17,7 @@ public sealed class RegisteredMembershipTests : IDisposable
     public async Task ARestartedMasterCountsItsRegisteredMembersBeforeAnyRegistersAgainAndWAllWaitsForAStoppedOne()
     {
         // The secondaries register once, and not again for an hour: whatever the restarted master knows, it kept.
-        await using var cluster = await TestCluster.StartAsync(secondaries: 2, register: true, master: Durable(),
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2, register: true, master: Durable(adoptionWaitMs: 0),
             secondary: _ => new() { ["Registration:ReregisterAfterMs"] = "3600000" });
         await WaitForMembersAsync(cluster, 2);
         var before = await cluster.AppendOkAsync("before the restart", "all");
@@ -45,9 +45,57 @@ public sealed class RegisteredMembershipTests : IDisposable
         await cluster.WaitForConvergenceAsync(["before the restart", "needs the stopped one", "answered once all three hold it"]);
     }
 
+    [Fact]
+    public async Task AMasterWhoseDirectoryIsWipedWaitsForItsRegisteringSecondariesAndAdoptsTheirLog()
+    {
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2, register: true, master: Durable(adoptionWaitMs: 0));
+        await WaitForMembersAsync(cluster, 2);
+        var logId = (await TestCluster.HealthAsync(cluster.MasterUrl)).GetProperty("logId").GetString();
+        var acknowledged = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            await cluster.AppendOkAsync($"m-{i}", i % 2 == 0 ? "majority" : "all");
+            acknowledged.Add($"m-{i}");
+        }
+
+        await cluster.StopMasterAsync();
+        Directory.Delete(_data.Path, recursive: true);
+        // Long enough for secondaries that re-register after 300 ms of silence, on a loaded machine too.
+        cluster.MasterSettings["Replication:AdoptionWaitMs"] = "3000";
+        await cluster.StartMasterAsync();
+
+        await cluster.WaitForWritableAsync();
+        var health = await TestCluster.HealthAsync(cluster.MasterUrl);
+        Assert.Equal("Adopted", health.GetProperty("adoption").GetProperty("state").GetString());
+        Assert.Equal(logId, health.GetProperty("logId").GetString());
+        Assert.Equal(acknowledged, await TestCluster.MessagesAsync(cluster.MasterUrl));
+
+        var next = await cluster.AppendOkAsync("after the adoption", "all");
+        Assert.Equal((3, 3, acknowledged.Count + 1L), (next.W, next.Acks, next.Index));
+        await cluster.WaitForConvergenceAsync([.. acknowledged, "after the adoption"]);
+    }
+
+    [Fact]
+    public async Task AFreshMasterThatNoSecondaryJoinsStartsANewLogAfterTheWaitAndIsWritableAlone()
+    {
+        await using var cluster = await TestCluster.StartAsync(secondaries: 0, master: Durable(adoptionWaitMs: 300));
+
+        await cluster.WaitForWritableAsync();
+
+        var adoption = (await TestCluster.HealthAsync(cluster.MasterUrl)).GetProperty("adoption");
+        Assert.Equal("StartedNew", adoption.GetProperty("state").GetString());
+        Assert.Contains("none registered within 0.3 s", adoption.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var first = await cluster.AppendOkAsync("first", "all");
+        Assert.Equal((1L, 1, 1), (first.Index, first.W, first.Acks));
+    }
+
     public void Dispose() => _data.Dispose();
 
-    private Dictionary<string, string?> Durable() => new() { ["Storage:Path"] = _data.Path };
+    private Dictionary<string, string?> Durable(int adoptionWaitMs) => new()
+    {
+        ["Storage:Path"] = _data.Path,
+        ["Replication:AdoptionWaitMs"] = adoptionWaitMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Waits until the master counts <paramref name="count"/> secondaries, all Healthy, and is writable.</summary>
     private static async Task WaitForMembersAsync(TestCluster cluster, int count)
