@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReplicatedLog.Master.Apis;
 using ReplicatedLog.Master.Health;
 using ReplicatedLog.Master.Replication;
+using ReplicatedLog.Master.Storage;
 using ReplicatedLog.Master.Transport;
 using ReplicatedLog.ServiceDefaults;
 using ReplicatedLog.ServiceDefaults.Hosting;
@@ -13,7 +14,7 @@ using ReplicatedLog.ServiceDefaults.Security;
 namespace ReplicatedLog.Master;
 
 /// <summary>Builds the master: service defaults, the replication core, its APIs. Program.cs and the tests call it.</summary>
-public static class MasterApp
+public static partial class MasterApp
 {
     public const string DefaultServiceName = "master";
 
@@ -53,7 +54,8 @@ public static class MasterApp
             sp.GetRequiredService<SecondaryRegistry>(),
             sp.GetRequiredService<IOptions<HealthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LogAdoption>>()));
+            sp.GetRequiredService<ILogger<LogAdoption>>(),
+            TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.AdoptionWaitMs)));
         services.AddSingleton<IReadableLog>(sp => sp.GetRequiredService<MasterLog>());
         services.AddSingleton<AcknowledgementBarrier>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler
@@ -68,14 +70,23 @@ public static class MasterApp
         {
             var http = sp.GetRequiredService<HttpClient>();
             var token = sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Token;
+            // With a data directory, the secondaries that registered are kept there: a restarted master counts them at once.
+            var members = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path is { Length: > 0 } path ? new MemberFile(path) : null;
             var registry = new SecondaryRegistry(
                 sp.GetRequiredService<AcknowledgementBarrier>(),
                 sp.GetRequiredService<IOptions<HealthOptions>>().Value,
-                address => new HttpSecondaryClient(http, address, token));
+                address => new HttpSecondaryClient(http, address, token),
+                members);
             foreach (var (name, address) in ConfiguredSecondaries.Read(
                 sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ServiceEndpointResolver>()))
             {
                 registry.AddOrUpdate(name, address);
+            }
+
+            if (registry.RestoreRegistered() is { Count: > 0 } restored)
+            {
+                LogRestored(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MasterApp)), restored.Count,
+                    string.Join(", ", restored.Select(p => $"{p.Name} at {p.Client.Address}")), members!.Path);
             }
 
             return registry;
@@ -92,4 +103,8 @@ public static class MasterApp
         services.AddHostedService<AppendPathWarmup>();
         services.AddHealthChecks().AddCheck<MasterHealthCheck>("replication");
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Knows {Count} registered secondaries from before its restart ({Members}, kept in {Path}); each counts from now on and is Unhealthy until it answers")]
+    private static partial void LogRestored(ILogger logger, int count, string members, string path);
 }

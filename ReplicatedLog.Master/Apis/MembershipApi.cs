@@ -24,7 +24,8 @@ public static partial class MembershipApi
             .WithSummary("Takes a secondary out of the cluster: replication and heartbeats to it stop, and write concern and quorum count without it.")
             .WithDescription("?url= removes it only if it is still registered at that address. A secondary that registers itself (services__master__http__0) comes back when it registers again.")
             .RequireClusterToken()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
@@ -37,7 +38,17 @@ public static partial class MembershipApi
             return Problems.BadRequest($"'url' must be an absolute URL; got '{url}'.");
         }
 
-        var removed = registry.Remove(name, address);
+        SecondaryPeer? removed;
+        try
+        {
+            removed = registry.Remove(name, address);
+        }
+        catch (IOException ex)
+        {
+            // Kept while the file still names it: a restart would bring it back.
+            return Problems.Unavailable($"The master cannot write its member file, so '{name}' stays in the cluster: {ex.Message}");
+        }
+
         if (removed is null)
         {
             return TypedResults.Problem(

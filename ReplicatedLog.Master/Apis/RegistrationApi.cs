@@ -20,7 +20,8 @@ public static partial class RegistrationApi
             .WithSummary("A secondary announces its name and address; the master starts replicating to it.")
             .RequireClusterToken()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 
@@ -37,7 +38,19 @@ public static partial class RegistrationApi
             return Problems.BadRequest($"'url' must be an absolute http(s) URL; got '{request.Url}'.");
         }
 
-        var (peer, added) = registry.AddOrUpdate(request.Name.Trim(), url);
+        SecondaryPeer peer;
+        bool added;
+        try
+        {
+            (peer, added) = registry.AddOrUpdate(request.Name.Trim(), url, registered: true);
+        }
+        catch (IOException ex)
+        {
+            // Not counted while it cannot be remembered: a restart would forget a member that w=all counted.
+            LogNotSaved(loggers.CreateLogger(typeof(RegistrationApi)), request.Name, ex);
+            return Problems.Unavailable($"The master cannot write its member file, so it does not take '{request.Name}' in: {ex.Message}");
+        }
+
         LogRegistered(loggers.CreateLogger(typeof(RegistrationApi)), peer.Name, url, added, registry.Count);
         return TypedResults.Ok(new RegisterSecondaryResponse(peer.Name, url.ToString(), log.LogId, registry.Count));
     }
@@ -45,4 +58,7 @@ public static partial class RegistrationApi
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Secondary {Secondary} registered at {Url} (new: {Added}); the cluster has {Count} secondaries")]
     private static partial void LogRegistered(ILogger logger, string secondary, Uri url, bool added, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Secondary {Secondary} not taken in: the member file cannot be written")]
+    private static partial void LogNotSaved(ILogger logger, string secondary, Exception exception);
 }

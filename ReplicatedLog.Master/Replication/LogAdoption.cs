@@ -34,6 +34,11 @@ public enum AdoptionState
 /// against that secondary's running checksum, makes it durable and only then becomes writable under that log's id.
 /// When the answering secondaries hold nothing, it starts a new log. Writes acknowledged with a smaller w may be lost
 /// with the master's disk, and so are the idempotency keys (secondaries do not hold them).
+/// A master that knows no secondary at all (none configured, none in its member file, which went with the disk) cannot
+/// tell a new cluster from one whose secondaries have yet to register again: it first waits
+/// <see cref="ReplicationOptions.AdoptionWaitMs"/> for registrations, then asks those that came. N is the number of
+/// secondaries known when it decides, and a secondary that registers while it waits for answers raises N and what
+/// it needs: more answers, never fewer. One that registers only after the decision is not heard.
 /// </summary>
 public sealed partial class LogAdoption
 {
@@ -45,14 +50,19 @@ public sealed partial class LogAdoption
     private readonly HealthOptions _health;
     private readonly TimeProvider _time;
     private readonly ILogger<LogAdoption> _logger;
+    private readonly TimeSpan _registrationWait;
     private readonly Dictionary<string, HeartbeatResponse> _answers = [];
     private readonly Dictionary<string, string> _silent = [];
     private readonly TaskCompletionSource _firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private string _detail;
 
-    public LogAdoption(MasterLog log, SecondaryRegistry registry, HealthOptions health, TimeProvider time, ILogger<LogAdoption> logger)
+    /// <param name="registrationWait">How long to wait for registrations when no secondary is known; zero for none.</param>
+    public LogAdoption(
+        MasterLog log, SecondaryRegistry registry, HealthOptions health, TimeProvider time, ILogger<LogAdoption> logger,
+        TimeSpan registrationWait = default)
     {
+        _registrationWait = registrationWait;
         _log = log;
         _registry = registry;
         _health = health;
@@ -100,6 +110,11 @@ public sealed partial class LogAdoption
     {
         try
         {
+            if (!_log.IsStarted && _registry.Count == 0 && _registrationWait > TimeSpan.Zero)
+            {
+                await WaitForRegistrationsAsync(stopping).ConfigureAwait(false);
+            }
+
             while (!await RoundAsync(stopping).ConfigureAwait(false))
             {
                 _firstRound.TrySetResult();
@@ -113,6 +128,36 @@ public sealed partial class LogAdoption
         finally
         {
             _firstRound.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Read-only for <see cref="_registrationWait"/>, taking registrations (and saying which came in
+    /// <see cref="Detail"/>), while the master answers reads and <c>/health</c>.
+    /// </summary>
+    private async Task WaitForRegistrationsAsync(CancellationToken stopping)
+    {
+        var until = _time.GetUtcNow() + _registrationWait;
+        var seconds = _registrationWait.TotalSeconds;
+        void Describe(SecondaryPeer? _ = null)
+        {
+            var registered = _registry.Peers;
+            Set(AdoptionState.Waiting, string.Create(CultureInfo.InvariantCulture,
+                $"read-only: this master started without a log and knows no secondaries; it waits {seconds:0.#} s (until {until:HH:mm:ss} UTC, Replication:AdoptionWaitMs) for secondaries to register, then adopts the log they hold, or starts a new one if none registered")
+                + (registered.Count == 0 ? "; none has registered yet" : $"; registered so far: {string.Join(", ", registered.Select(p => p.Name))}"));
+        }
+
+        Describe();
+        LogWaitingForRegistrations(_logger, seconds);
+        _registry.Added += Describe;
+        _firstRound.TrySetResult();
+        try
+        {
+            await Task.Delay(_registrationWait, _time, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            _registry.Added -= Describe;
         }
     }
 
@@ -216,9 +261,12 @@ public sealed partial class LogAdoption
         if (source.Answer is null)
         {
             await _log.StartAsync(null, stopping, followed).ConfigureAwait(false);
-            Set(AdoptionState.StartedNew,
-                $"started a new log {_log.LogId}: the {answered.Count} secondaries that answered (of {secondaries}) hold none");
-            LogStartedNew(_logger, _log.LogId, answered.Count, secondaries);
+            var reason = secondaries > 0 ? $"the {answered.Count} secondaries that answered (of {secondaries}) hold none"
+                : _registrationWait > TimeSpan.Zero
+                    ? string.Create(CultureInfo.InvariantCulture, $"no secondary is configured, and none registered within {_registrationWait.TotalSeconds:0.#} s")
+                : "this master has no secondaries";
+            Set(AdoptionState.StartedNew, $"started a new log {_log.LogId}: {reason}");
+            LogStartedNew(_logger, _log.LogId, reason);
             Completed?.Invoke();
             return true;
         }
@@ -289,9 +337,12 @@ public sealed partial class LogAdoption
         Message = "This master started without a log and adopted log {LogId} from {Source}: {Entries} entries (heard from {Answered} of {Secondaries} secondaries)")]
     private static partial void LogAdopted(ILogger logger, string logId, string source, long entries, int answered, int secondaries);
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Started a new log {LogId}: the {Answered} secondaries that answered (of {Secondaries}) hold none")]
-    private static partial void LogStartedNew(ILogger logger, string logId, int answered, int secondaries);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started a new log {LogId}: {Reason}")]
+    private static partial void LogStartedNew(ILogger logger, string logId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Read-only: this master started without a log and knows no secondaries; it waits {Seconds} s for secondaries to register before it starts a new log")]
+    private static partial void LogWaitingForRegistrations(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking the secondaries' log failed, asking again: {Reason}")]
     private static partial void LogPullFailed(ILogger logger, string reason);

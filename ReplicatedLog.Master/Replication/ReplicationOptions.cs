@@ -32,6 +32,15 @@ public sealed class ReplicationOptions
     [Range(1, int.MaxValue)]
     public int BatchMaxBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How long a master on an empty data directory that knows no secondary (none configured, none in its member
+    /// file) waits for secondaries to register before it decides there is no log to adopt and starts a new one. A
+    /// little more than the secondaries' <c>Registration:ReregisterAfterMs</c> (10 s), so that those of a master
+    /// that lost its disk are back in time. 0: no wait (a new log at once, as a master with no secondaries did before).
+    /// </summary>
+    [Range(0, 3_600_000)]
+    public int AdoptionWaitMs { get; set; } = 15_000;
+
     /// <summary>Backoff of a failed replication request (<c>Replication:Retry:BaseDelayMs</c>, ...).</summary>
     public RetryOptions Retry { get; set; } = new();
 }

@@ -42,6 +42,9 @@ public sealed class SecondaryPeer
 
     public ISecondaryClient Client { get; }
 
+    /// <summary>True for a secondary that joined by registering (kept in the master's member file), false for a configured one.</summary>
+    public bool Registered { get; init; }
+
     /// <summary>The highest index this secondary confirmed holding (0 while it refuses this log).</summary>
     public long AckedIndex => Volatile.Read(ref _acked);
 

@@ -26,15 +26,21 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly SecondaryNode[] _secondaries;
     private readonly Action<WebApplicationBuilder>? _configure;
     private readonly ILogStore? _masterStore;
+    private readonly int _masterPort;
 
     private TestCluster(
-        Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries, Action<WebApplicationBuilder>? configure, ILogStore? masterStore)
+        Dictionary<string, string?> masterSettings, SecondaryNode[] secondaries, Action<WebApplicationBuilder>? configure, ILogStore? masterStore,
+        int masterPort)
     {
         _masterSettings = masterSettings;
         _secondaries = secondaries;
         _configure = configure;
         _masterStore = masterStore;
+        _masterPort = masterPort;
     }
+
+    /// <summary>The master's settings: a test changes them before <see cref="StartMasterAsync"/> to start it differently.</summary>
+    public Dictionary<string, string?> MasterSettings => _masterSettings;
 
     public WebApplication Master { get; private set; } = null!;
 
@@ -61,19 +67,26 @@ public sealed class TestCluster : IAsyncDisposable
     /// <param name="secondary">Settings for secondary i (index given) on top of quiet logs.</param>
     /// <param name="configure">Applied to every node's builder (master and secondaries): Kestrel limits, a log capture.</param>
     /// <param name="masterStore">The master's store, kept across a stop and a start of the master; by default its own.</param>
+    /// <param name="register">
+    /// The master is given no list of secondaries: each registers with it (<c>services:master:http:0</c>, as in
+    /// Kubernetes), and registers again after 300 ms without hearing from it. The master then keeps one address
+    /// across restarts.
+    /// </param>
     public static async Task<TestCluster> StartAsync(
         int secondaries,
         int[]? started = null,
         Dictionary<string, string?>? master = null,
         Func<int, Dictionary<string, string?>>? secondary = null,
         Action<WebApplicationBuilder>? configure = null,
-        ILogStore? masterStore = null)
+        ILogStore? masterStore = null,
+        bool register = false)
     {
+        var masterPort = register ? FreePort.Next() : 0;
         var nodes = Enumerable.Range(0, secondaries)
-            .Select(i => new SecondaryNode($"secondary-{i + 1}", FreePort.Next(), secondary?.Invoke(i) ?? []))
+            .Select(i => new SecondaryNode($"secondary-{i + 1}", FreePort.Next(), SettingsOf(i)))
             .ToArray();
         var masterSettings = FastSettings();
-        for (var i = 0; i < nodes.Length; i++)
+        for (var i = 0; i < nodes.Length && !register; i++)
         {
             masterSettings[$"Replication:Secondaries:{i}"] = nodes[i].Url.ToString();
         }
@@ -83,7 +96,7 @@ public sealed class TestCluster : IAsyncDisposable
             masterSettings[key] = value;
         }
 
-        var cluster = new TestCluster(masterSettings, nodes, configure, masterStore);
+        var cluster = new TestCluster(masterSettings, nodes, configure, masterStore, masterPort);
         try
         {
             foreach (var i in started ?? Enumerable.Range(0, secondaries).ToArray())
@@ -100,9 +113,23 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         return cluster;
+
+        Dictionary<string, string?> SettingsOf(int i)
+        {
+            var settings = register ? RegistrationSettings(masterPort) : [];
+            foreach (var (key, value) in secondary?.Invoke(i) ?? [])
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
     }
 
-    /// <summary>Starts the master (again, after <see cref="StopMasterAsync"/>: on a new port, on the same store if one was given).</summary>
+    /// <summary>
+    /// Starts the master (again, after <see cref="StopMasterAsync"/>: on a new port unless the secondaries register,
+    /// on the same store if one was given).
+    /// </summary>
     public async Task StartMasterAsync()
     {
         Master = MasterApp.Build([], b =>
@@ -112,7 +139,7 @@ public sealed class TestCluster : IAsyncDisposable
                 b.Services.AddSingleton(_masterStore);
             }
 
-            Configure(b, "http://127.0.0.1:0", _masterSettings);
+            Configure(b, $"http://127.0.0.1:{_masterPort}", _masterSettings);
         });
         await Master.StartAsync();
         MasterUrl = new Uri(Master.Urls.First());
@@ -154,6 +181,15 @@ public sealed class TestCluster : IAsyncDisposable
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>A secondary that registers with the master at <paramref name="masterPort"/>, quickly and again after a short silence.</summary>
+    private static Dictionary<string, string?> RegistrationSettings(int masterPort) => new()
+    {
+        ["services:master:http:0"] = $"http://127.0.0.1:{masterPort}",
+        ["Registration:ReregisterAfterMs"] = "300",
+        ["Registration:Retry:BaseDelayMs"] = "10",
+        ["Registration:Retry:MaxDelayMs"] = "100",
+    };
 
     public Task<HttpResponseMessage> AppendAsync(object body, CancellationToken cancellationToken = default) =>
         AppendAsync(MasterUrl, body, cancellationToken);

@@ -11,8 +11,10 @@ namespace ReplicatedLog.Tests.Unit;
 /// <summary>A master that started without a log takes its secondaries' log before it takes appends.</summary>
 public sealed class LogAdoptionTests
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, HoldingSecondary> _secondaries = [];
     private readonly LogCapture _capture = new();
+    private SecondaryRegistry _registry = null!;
 
     [Theory]
     [InlineData(0, 0)]
@@ -114,6 +116,66 @@ public sealed class LogAdoptionTests
         Assert.DoesNotContain("adopt", gate.Describe(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMasterThatKnowsNoSecondaryWaitsForRegistrationsThenStartsANewLog()
+    {
+        var time = new ManualTimeProvider();
+        var (log, adoption, gate) = NewMaster(new InMemoryLogStore(), time, TimeSpan.FromSeconds(15));
+
+        var run = adoption.RunAsync(CancellationToken.None);
+        await adoption.FirstRound.WaitAsync(Deadline);
+
+        Assert.Equal(AdoptionState.Waiting, adoption.State);
+        Assert.False(gate.IsWritable);
+        Assert.Contains("waits 15 s", gate.Describe(), StringComparison.Ordinal);
+        Assert.Contains("none has registered yet", gate.Describe(), StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromSeconds(14.9));
+        Assert.False(run.IsCompleted, adoption.Detail);
+        Assert.False(log.IsStarted);
+
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await run.WaitAsync(Deadline);
+
+        Assert.Equal(AdoptionState.StartedNew, adoption.State);
+        Assert.Contains("none registered within 15 s", adoption.Detail, StringComparison.Ordinal);
+        Assert.True(gate.IsWritable);
+        Assert.Equal(1, log.Append("first", null).Index);
+    }
+
+    [Fact]
+    public async Task ASecondaryThatRegistersWhileTheMasterWaitsHasItsLogAdoptedWhenTheWaitEnds()
+    {
+        var time = new ManualTimeProvider();
+        var (log, adoption, gate) = NewMaster(new InMemoryLogStore(), time, TimeSpan.FromSeconds(15));
+        var run = adoption.RunAsync(CancellationToken.None);
+        await adoption.FirstRound.WaitAsync(Deadline);
+
+        Register("secondary-1", Holding("log-a", 4));
+        Assert.Contains("registered so far: secondary-1", adoption.Detail, StringComparison.Ordinal);
+        // Registering does not end the wait: another secondary of the lost cluster may hold more.
+        Assert.False(run.IsCompleted, adoption.Detail);
+        Register("secondary-2", Holding("log-a", 6));
+
+        time.Advance(TimeSpan.FromSeconds(15));
+        await run.WaitAsync(Deadline);
+
+        Assert.Equal(AdoptionState.Adopted, adoption.State);
+        Assert.Equal("log-a", log.LogId);
+        Assert.Equal(_secondaries["secondary-2"].Entries.Select(e => e.Message), log.Messages());
+        Assert.True(gate.IsWritable);
+    }
+
+    [Fact]
+    public async Task AMasterThatKnowsASecondaryAsksItAtOnceWithoutWaitingForRegistrations()
+    {
+        var (log, adoption, _) = NewMaster(new InMemoryLogStore(), new ManualTimeProvider(), TimeSpan.FromSeconds(15),
+            ("secondary-1", Holding("log-a", 3)));
+
+        await adoption.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal((AdoptionState.Adopted, "log-a"), (adoption.State, log.LogId));
+    }
+
     private static HoldingSecondary Holding(string? logId, int entries) =>
         new(logId, [.. Enumerable.Range(1, entries).Select(i => new LogEntry(i, $"{logId}-{i}"))]);
 
@@ -121,22 +183,33 @@ public sealed class LogAdoptionTests
         NewMaster(new InMemoryLogStore(), secondaries);
 
     private (MasterLog Log, LogAdoption Adoption, WriteGate Gate) NewMaster(
-        ILogStore store, params (string Name, HoldingSecondary Secondary)[] secondaries)
+        ILogStore store, params (string Name, HoldingSecondary Secondary)[] secondaries) =>
+        NewMaster(store, TimeProvider.System, TimeSpan.Zero, secondaries);
+
+    /// <param name="registrationWait">How long the master waits for registrations when it knows no secondary.</param>
+    private (MasterLog Log, LogAdoption Adoption, WriteGate Gate) NewMaster(
+        ILogStore store, TimeProvider time, TimeSpan registrationWait, params (string Name, HoldingSecondary Secondary)[] secondaries)
     {
         var barrier = new AcknowledgementBarrier();
         var health = new HealthOptions();
         var log = new MasterLog(barrier, store, adoptWhenEmpty: true);
-        var registry = new SecondaryRegistry(barrier, health, address => _secondaries[address.Host]);
+        _registry = new SecondaryRegistry(barrier, health, address => _secondaries[address.Host]);
         foreach (var (name, secondary) in secondaries)
         {
-            _secondaries[name] = secondary;
-            var peer = registry.AddOrUpdate(name, new Uri($"http://{name}/")).Peer;
-            peer.OnHeartbeatAnswered(new HeartbeatResponse("i", null, 0, 0, 0, false), DateTimeOffset.UnixEpoch);
+            Register(name, secondary);
         }
 
-        var adoption = new LogAdoption(log, registry, health, TimeProvider.System, _capture.For<LogAdoption>());
-        var gate = new WriteGate(registry, new QuorumOptions(), _capture.For<WriteGate>(), adoption);
+        var adoption = new LogAdoption(log, _registry, health, time, _capture.For<LogAdoption>(), registrationWait);
+        var gate = new WriteGate(_registry, new QuorumOptions(), _capture.For<WriteGate>(), adoption);
         return (log, adoption, gate);
+    }
+
+    /// <summary>Adds <paramref name="secondary"/> to the master's registry as <paramref name="name"/>, answering.</summary>
+    private void Register(string name, HoldingSecondary secondary)
+    {
+        _secondaries[name] = secondary;
+        var peer = _registry.AddOrUpdate(name, new Uri($"http://{name}/"), registered: true).Peer;
+        peer.OnHeartbeatAnswered(new HeartbeatResponse("i", null, 0, 0, 0, false), DateTimeOffset.UnixEpoch);
     }
 
     /// <summary>A secondary holding a log: answers heartbeats with what it holds and its checksum, serves pages.</summary>

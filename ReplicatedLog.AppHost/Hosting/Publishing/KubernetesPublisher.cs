@@ -260,10 +260,12 @@ public sealed class KubernetesPublisher : IPublisher
         "The master: a StatefulSet of one (a second replica would be a second log) whose log lives on its volume",
         $"(Storage__Path={DataPath}), and the Service `master` that the secondaries register with and clients append to",
         $"(kubectl port-forward service/master 8000:{ServicePort}, then http://localhost:8000/). It is given no list of",
-        "secondaries: they register. Restarted, it knows none until they register again (Registration__ReregisterAfterMs),",
-        "and w=all counts only those registered. Started on an empty volume, it starts a new log at once, before any has",
-        "registered: a master that lost its volume does not adopt its secondaries' log here, and they refuse its new one",
-        "(delete their volumes too: kubectl delete pvc -l app.kubernetes.io/name=secondary, after scaling them to 0).",
+        "secondaries: they register, and it keeps those that did on its volume (members.json), so that restarted it counts",
+        "them at once for w=all, majority and quorum. One that left while the master was down stays a member until removed:",
+        "curl -X DELETE localhost:8000/admin/secondaries/<pod> -H \"Authorization: Bearer <cluster-token>\".",
+        "Started on an empty volume (a new cluster, or a master that lost its volume), it is read-only for",
+        "Replication__AdoptionWaitMs (15 s, more than the secondaries' Registration__ReregisterAfterMs) while they register",
+        "again, then adopts the log they hold, or starts a new one if none registered (a new cluster pays this wait once).",
     ];
 
     private static IEnumerable<string> SecondaryNotes(AppHostSettings settings) =>
