@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ReplicatedLog.Tests.Support;
+namespace ReplicatedLog.AppHost.Hosting.Runtime;
 
 /// <summary>
 /// Ports for nodes that must keep their address across restarts. Taken below the kernel's ephemeral range (so no
 /// outgoing connection or port-0 listener gets them meanwhile), checked free on every loopback address, and never
-/// handed out twice in one test run (test classes run in parallel).
+/// handed out twice in one process (the tests' classes run in parallel). The tests and the benchmark's own cluster
+/// take their ports here.
 /// </summary>
 public static class FreePort
 {

@@ -1,0 +1,140 @@
+namespace ReplicatedLog.Bench.Options;
+
+/// <summary>
+/// One benchmark run: where it appends (a running master, or a cluster it starts), the load (clients, closed loop or
+/// a fixed rate, for a duration or a count), what each append asks for (w, message size, idempotency keys) and where
+/// the result goes. <see cref="Validate"/> says what is wrong with a combination, one line per problem.
+/// </summary>
+public sealed record BenchOptions
+{
+    public const int MaxMessageBytes = 1024 * 1024;
+    public const int MaxClients = 10_000;
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>The master to append to (<c>--url</c>); null when the benchmark starts its own cluster.</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>Start a master and <see cref="Secondaries"/> secondaries as processes on free ports (<c>--start</c>).</summary>
+    public bool Start { get; init; }
+
+    /// <summary>How many secondaries <c>--start</c> starts; null when not given (<see cref="SecondaryCount"/>: 2).</summary>
+    public int? Secondaries { get; init; }
+
+    public int SecondaryCount => Secondaries ?? 2;
+
+    /// <summary>The started nodes keep their logs on disk, fsynced before each acknowledgement (<c>--durable</c>); else in memory.</summary>
+    public bool Durable { get; init; }
+
+    /// <summary>Concurrent clients, each with at most one append in flight.</summary>
+    public int Clients { get; init; } = 64;
+
+    /// <summary>How long to measure; null when <see cref="Count"/> is set.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>How many appends to measure; null when measuring for a <see cref="Duration"/>.</summary>
+    public long? Count { get; init; }
+
+    public WriteConcern W { get; init; } = WriteConcern.All;
+
+    /// <summary>Bytes of message text in each append.</summary>
+    public int Size { get; init; } = 128;
+
+    /// <summary>Each append carries an idempotency key of its own (<c>"id"</c>), so the master records and checks it.</summary>
+    public bool Keys { get; init; }
+
+    /// <summary>
+    /// Fixed-rate mode: appends per second over all clients, each scheduled at its intended time and timed from it, so
+    /// a stall shows in the latency of every append it delayed (no coordinated omission). Null: closed loop.
+    /// </summary>
+    public int? Rate { get; init; }
+
+    /// <summary>Load run first and not measured: connections, JIT, the first batches.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one append may take before it counts as timed out.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Write the result as JSON: to standard output when <see cref="JsonPath"/> is null, else to that file.</summary>
+    public bool Json { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    /// <summary>The measured phase's length when no count is given.</summary>
+    public TimeSpan? EffectiveDuration => Count is null ? Duration ?? DefaultDuration : null;
+
+    /// <summary>What is wrong with this combination, one line each; empty when it can run.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Url is null == !Start)
+        {
+            yield return Start
+                ? "Give either --url (a running master) or --start (a cluster of the benchmark's own), not both."
+                : "Give --url URL of a running master, or --start to start a cluster (a master and --secondaries N).";
+        }
+
+        if (Url is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            yield return $"--url takes an http:// or https:// address, e.g. http://127.0.0.1:8000; got '{url}'.";
+        }
+
+        if (!Start && Secondaries is not null)
+        {
+            yield return "--secondaries goes with --start: against --url the cluster is what it is.";
+        }
+
+        if (!Start && Durable)
+        {
+            yield return "--durable goes with --start: against --url the master's storage is what it is.";
+        }
+
+        if (Secondaries is < 0 or > 100)
+        {
+            yield return $"--secondaries takes 0 to 100; got {Secondaries}.";
+        }
+
+        if (Clients is < 1 or > MaxClients)
+        {
+            yield return $"--clients takes 1 to {MaxClients}; got {Clients}.";
+        }
+
+        if (Duration is not null && Count is not null)
+        {
+            yield return "Give --duration or --count, not both.";
+        }
+
+        if (Duration is { } d && d <= TimeSpan.Zero)
+        {
+            yield return $"--duration must be more than 0; got {d.TotalSeconds} s.";
+        }
+
+        if (Count is < 1)
+        {
+            yield return $"--count must be 1 or more; got {Count}.";
+        }
+
+        if (Size is < 1 or > MaxMessageBytes)
+        {
+            yield return $"--size takes 1 to {MaxMessageBytes} bytes (the master's default Log:MaxMessageBytes); got {Size}.";
+        }
+
+        if (Rate is < 1)
+        {
+            yield return $"--rate takes appends per second, 1 or more; got {Rate}.";
+        }
+
+        if (Warmup < TimeSpan.Zero)
+        {
+            yield return $"--warmup must be 0 or more; got {Warmup.TotalSeconds} s.";
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            yield return $"--timeout must be more than 0; got {Timeout.TotalSeconds} s.";
+        }
+
+        if (Start && W.Nodes is { } nodes && nodes > 1 + SecondaryCount)
+        {
+            yield return $"--w {nodes} asks for more nodes than the cluster has: a master and {SecondaryCount} secondaries make {1 + SecondaryCount}.";
+        }
+    }
+}
