@@ -48,12 +48,11 @@ public static class OtlpHttpApi
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Media Type");
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
+        using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, cancellationToken);
         TRequest message;
         try
         {
-            message = parser.ParseFrom(body.GetBuffer().AsSpan(0, (int)body.Length));
+            message = parser.ParseFrom(body.Span);
         }
         catch (InvalidProtocolBufferException ex)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
@@ -20,11 +21,35 @@ namespace ReplicatedLog.Dashboard.Otlp;
 public sealed partial class OtlpReceiver(TelemetryStore store)
 {
     private readonly TelemetryLimits _limits = store.Limits;
+    private readonly SharedStrings _strings = new(SharedStringCapacity);
+
+    // Per resource key, the resource as last sent: a resource that sends the same attributes again is the same object.
+    private readonly ConcurrentDictionary<string, TelemetryResource> _resources = new(StringComparer.Ordinal);
+
+    /// <summary>How many distinct strings are shared (<see cref="SharedStrings"/>): keys, names, routes of a few dozen services.</summary>
+    private const int SharedStringCapacity = 16_384;
 
     public ExportTraceServiceResponse Export(ExportTraceServiceRequest request)
     {
-        var rejected = Receive(request.ResourceSpans, r => r.Resource, (resource, r) => store.AddSpans(resource,
-            [.. r.ScopeSpans.SelectMany(scope => scope.Spans.Select(span => Span(resource, scope.Scope?.Name ?? "", span)))]));
+        var rejected = 0;
+        foreach (var perResource in request.ResourceSpans)
+        {
+            var resource = Resource(perResource.Resource);
+            // The spans of one export share trace ids (an append's spans, the appends a batch links to): one string each.
+            var ids = new Dictionary<ByteString, string>();
+            var spans = new List<SpanView>();
+            foreach (var scope in perResource.ScopeSpans)
+            {
+                var scopeName = _strings.Get(scope.Scope?.Name ?? "");
+                foreach (var span in scope.Spans)
+                {
+                    spans.Add(Span(resource, scopeName, span, ids));
+                }
+            }
+
+            rejected += store.AddSpans(resource, spans);
+        }
+
         return new ExportTraceServiceResponse
         {
             PartialSuccess = rejected == 0 ? null : new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = TooManyResources },
@@ -33,8 +58,23 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
 
     public ExportLogsServiceResponse Export(ExportLogsServiceRequest request)
     {
-        var rejected = Receive(request.ResourceLogs, r => r.Resource, (resource, r) => store.AddLogs(resource,
-            [.. r.ScopeLogs.SelectMany(scope => scope.LogRecords.Select(record => Log(resource, scope.Scope?.Name ?? "", record)))]));
+        var rejected = 0;
+        foreach (var perResource in request.ResourceLogs)
+        {
+            var resource = Resource(perResource.Resource);
+            var logs = new List<LogRecordView>();
+            foreach (var scope in perResource.ScopeLogs)
+            {
+                var category = _strings.Get(scope.Scope?.Name ?? "");
+                foreach (var record in scope.LogRecords)
+                {
+                    logs.Add(Log(resource, category, record));
+                }
+            }
+
+            rejected += store.AddLogs(resource, logs);
+        }
+
         return new ExportLogsServiceResponse
         {
             PartialSuccess = rejected == 0 ? null : new ExportLogsPartialSuccess { RejectedLogRecords = rejected, ErrorMessage = TooManyResources },
@@ -43,22 +83,26 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
 
     public ExportMetricsServiceResponse Export(ExportMetricsServiceRequest request)
     {
-        var rejected = Receive(request.ResourceMetrics, r => r.Resource, (resource, r) => r.ScopeMetrics
-            .SelectMany(scope => scope.Metrics.Select(metric => (Meter: scope.Scope?.Name ?? "", Metric: metric)))
-            .Sum(m =>
+        var rejected = 0;
+        foreach (var perResource in request.ResourceMetrics)
+        {
+            var resource = Resource(perResource.Resource);
+            foreach (var scope in perResource.ScopeMetrics)
             {
-                var (kind, points) = Points(m.Metric);
-                return store.AddMetric(resource, m.Meter, m.Metric.Name, m.Metric.Description, m.Metric.Unit, kind, points);
-            }));
+                var meter = _strings.Get(scope.Scope?.Name ?? "");
+                foreach (var metric in scope.Metrics)
+                {
+                    var (kind, points) = Points(metric);
+                    rejected += store.AddMetric(resource, meter, _strings.Get(metric.Name), _strings.Get(metric.Description), _strings.Get(metric.Unit), kind, points);
+                }
+            }
+        }
+
         return new ExportMetricsServiceResponse
         {
             PartialSuccess = rejected == 0 ? null : new ExportMetricsPartialSuccess { RejectedDataPoints = rejected, ErrorMessage = TooManyResources },
         };
     }
-
-    /// <summary>Adds what each resource sent; returns how many items the store refused.</summary>
-    private int Receive<T>(IEnumerable<T> perResource, Func<T, ProtoResource?> resourceOf, Func<TelemetryResource, T, int> add) =>
-        perResource.Sum(item => add(Resource(resourceOf(item)), item));
 
     private LogRecordView Log(TelemetryResource resource, string category, LogRecord record)
     {
@@ -67,7 +111,7 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
             resource,
             Time(record.TimeUnixNano != 0 ? record.TimeUnixNano : record.ObservedTimeUnixNano),
             record.SeverityNumber,
-            string.IsNullOrEmpty(record.SeverityText) ? LogSeverity.Name(record.SeverityNumber) : record.SeverityText,
+            string.IsNullOrEmpty(record.SeverityText) ? LogSeverity.Name(record.SeverityNumber) : _strings.Get(record.SeverityText),
             category,
             Shorten(Message(Text(record.Body), attributes)),
             attributes,
@@ -77,13 +121,13 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
 
     private string TooManyResources => $"the dashboard keeps telemetry of at most {_limits.MaxResourceCount} resources (Dashboard:TelemetryLimits:MaxResourceCount)";
 
-    private SpanView Span(TelemetryResource resource, string scope, Span span) => new(
+    private SpanView Span(TelemetryResource resource, string scope, Span span, Dictionary<ByteString, string> ids) => new(
         resource,
         scope,
-        Id(span.TraceId) ?? "",
+        TraceId(span.TraceId, ids) ?? "",
         Id(span.SpanId) ?? "",
         Id(span.ParentSpanId),
-        span.Name,
+        _strings.Get(span.Name),
         span.Kind switch
         {
             Proto.Trace.Span.Types.SpanKind.Server => "Server",
@@ -102,8 +146,42 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
         },
         string.IsNullOrEmpty(span.Status?.Message) ? null : Shorten(span.Status.Message),
         Attributes(span.Attributes),
-        [.. span.Events.Take(_limits.MaxAttributeCount).Select(e => new SpanEventView(Time(e.TimeUnixNano), e.Name, Attributes(e.Attributes)))],
-        [.. span.Links.Take(_limits.MaxAttributeCount).Select(l => new SpanLinkView(Id(l.TraceId) ?? "", Id(l.SpanId) ?? "", Attributes(l.Attributes)))]);
+        Events(span.Events),
+        Links(span.Links, ids));
+
+    private SpanEventView[] Events(RepeatedField<Span.Types.Event> events)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var views = new SpanEventView[Math.Min(events.Count, _limits.MaxAttributeCount)];
+        for (var i = 0; i < views.Length; i++)
+        {
+            var e = events[i];
+            views[i] = new SpanEventView(Time(e.TimeUnixNano), _strings.Get(e.Name), Attributes(e.Attributes));
+        }
+
+        return views;
+    }
+
+    private SpanLinkView[] Links(RepeatedField<Span.Types.Link> links, Dictionary<ByteString, string> ids)
+    {
+        if (links.Count == 0)
+        {
+            return [];
+        }
+
+        var views = new SpanLinkView[Math.Min(links.Count, _limits.MaxAttributeCount)];
+        for (var i = 0; i < views.Length; i++)
+        {
+            var link = links[i];
+            views[i] = new SpanLinkView(TraceId(link.TraceId, ids) ?? "", Id(link.SpanId) ?? "", Attributes(link.Attributes));
+        }
+
+        return views;
+    }
 
     private (string Kind, IReadOnlyList<MetricPoint> Points) Points(Metric metric) => metric.DataCase switch
     {
@@ -126,13 +204,36 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
     private TelemetryResource Resource(ProtoResource? resource)
     {
         var attributes = Attributes(resource?.Attributes);
-        string? Find(string key) => attributes.FirstOrDefault(a => a.Key == key).Value;
+        string? Find(string key) => Array.Find(attributes, a => a.Key == key).Value;
         var name = Find("service.name") ?? "unknown_service";
-        return new TelemetryResource(name, Find("service.instance.id") ?? name, attributes);
+        var sent = new TelemetryResource(name, Find("service.instance.id") ?? name, attributes);
+        return _resources.AddOrUpdate(sent.Key, sent, (_, known) => known.Attributes.SequenceEqual(attributes) ? known : sent);
     }
 
-    private List<KeyValuePair<string, string>> Attributes(RepeatedField<KeyValue>? attributes) =>
-        attributes is null ? [] : [.. attributes.Take(_limits.MaxAttributeCount).Select(a => KeyValuePair.Create(a.Key, Shorten(Text(a.Value))))];
+    private KeyValuePair<string, string>[] Attributes(RepeatedField<KeyValue>? attributes)
+    {
+        if (attributes is null || attributes.Count == 0)
+        {
+            return [];
+        }
+
+        var pairs = new KeyValuePair<string, string>[Math.Min(attributes.Count, _limits.MaxAttributeCount)];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var attribute = attributes[i];
+            pairs[i] = KeyValuePair.Create(_strings.Get(attribute.Key), Value(attribute.Value));
+        }
+
+        return pairs;
+    }
+
+    /// <summary>An attribute's value as text: a short string or a small number shared (<see cref="SharedStrings"/>).</summary>
+    private string Value(AnyValue? value) => value?.ValueCase switch
+    {
+        AnyValue.ValueOneofCase.StringValue => _strings.Get(Shorten(value.StringValue)),
+        AnyValue.ValueOneofCase.IntValue => SharedStrings.Number(value.IntValue),
+        _ => Shorten(Text(value)),
+    };
 
     private string Shorten(string text) => text.Length <= _limits.MaxAttributeLength ? text : text[.._limits.MaxAttributeLength] + "…";
 
@@ -140,10 +241,10 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
     /// The message of a log record whose body is its template (.NET's exporter sends <c>Replaced {Count} entries</c>
     /// unless told to format it): the placeholders filled from the record's attributes.
     /// </summary>
-    private static string Message(string body, List<KeyValuePair<string, string>> attributes) =>
+    private static string Message(string body, KeyValuePair<string, string>[] attributes) =>
         !body.Contains('{', StringComparison.Ordinal)
             ? body
-            : Placeholder().Replace(body, m => attributes.FirstOrDefault(a => a.Key == m.Groups[1].Value) is { Key: not null } found ? found.Value : m.Value);
+            : Placeholder().Replace(body, m => Array.Find(attributes, a => a.Key == m.Groups[1].Value) is { Key: not null } found ? found.Value : m.Value);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{([^{}:,]+)(?:[,:][^{}]*)?\}")]
     private static partial System.Text.RegularExpressions.Regex Placeholder();
@@ -162,6 +263,23 @@ public sealed partial class OtlpReceiver(TelemetryStore store)
 
     /// <summary>A trace or span id as lower-case hex (as W3C trace context writes it); none when empty or all zero.</summary>
     private static string? Id(ByteString id) => id.IsEmpty || id.Span.IndexOfAnyExcept((byte)0) < 0 ? null : Convert.ToHexStringLower(id.Span);
+
+    /// <summary>A trace id as <see cref="Id"/> does, one string per trace within one export.</summary>
+    private static string? TraceId(ByteString id, Dictionary<ByteString, string> ids)
+    {
+        if (ids.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        var text = Id(id);
+        if (text is not null)
+        {
+            ids[id] = text;
+        }
+
+        return text;
+    }
 
     private static DateTimeOffset Time(ulong unixNano) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNano / 100));
 }

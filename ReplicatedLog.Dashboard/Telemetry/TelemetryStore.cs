@@ -14,6 +14,9 @@ public sealed class TelemetryStore(TelemetryLimits limits)
 
     // Trace id -> the traces whose spans link to it, with how many of their spans do.
     private readonly Dictionary<string, Dictionary<string, int>> _linkedFrom = [];
+
+    // The distinct traces one span links to, while it is counted (under the lock).
+    private readonly HashSet<string> _linkTargets = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _version;
 
@@ -163,8 +166,15 @@ public sealed class TelemetryStore(TelemetryLimits limits)
             return; // most spans: nothing to index, and nothing to allocate for it
         }
 
-        foreach (var target in span.Links.Select(l => l.TraceId).Where(t => t != span.TraceId).Distinct())
+        _linkTargets.Clear();
+        foreach (var link in span.Links)
         {
+            var target = link.TraceId;
+            if (target == span.TraceId || !_linkTargets.Add(target))
+            {
+                continue;
+            }
+
             if (!_linkedFrom.TryGetValue(target, out var from))
             {
                 _linkedFrom[target] = from = [];

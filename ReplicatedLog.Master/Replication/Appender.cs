@@ -44,15 +44,20 @@ public sealed partial class Appender(
             return new AppendResult(AppendStatus.ReadOnly, 0, w, 0, false, gate.Describe());
         }
 
-        using var activity = Source.StartActivity("append");
+        // The append's one span, under the request's: the wait for w, on the append's time axis as long as the slowest
+        // of the nodes it waits for (putting the message in the log takes microseconds: a span of its own showed
+        // nothing the wait does not, and cost as much to make, export and keep as this one). Batches link to it, so
+        // it starts before the entry is in the log and is recorded right after, before a batch that carries it is read.
+        using var waiting = Source.StartActivity("wait for w");
         var (index, duplicate) = log.Append(message, idempotencyKey);
-        activity?.SetTag("replicatedlog.index", index);
-        activity?.SetTag("replicatedlog.w", w);
-        activity?.SetTag("replicatedlog.duplicate", duplicate);
-        if (activity is not null && !duplicate)
+        if (waiting is not null && !duplicate)
         {
-            traces?.Record(index, activity.Context);
+            traces?.Record(index, waiting.Context);
         }
+
+        waiting?.SetTag("replicatedlog.index", index);
+        waiting?.SetTag("replicatedlog.w", w);
+        waiting?.SetTag("replicatedlog.duplicate", duplicate);
         if (!duplicate)
         {
             metrics?.Appended();
@@ -62,9 +67,6 @@ public sealed partial class Appender(
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(clientGone, deadline.Token);
         int acks;
         var timedOut = false;
-        // The wait for w, on the append's time axis: as long as the slowest of the nodes it waits for.
-        using var waiting = Source.StartActivity("wait for w");
-        waiting?.SetTag("replicatedlog.w", w);
         try
         {
             acks = await barrier.WaitAsync(index, w, linked?.Token ?? clientGone).ConfigureAwait(false);

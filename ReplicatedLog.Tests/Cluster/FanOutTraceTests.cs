@@ -7,7 +7,7 @@ using ReplicatedLog.Tests.Support;
 namespace ReplicatedLog.Tests.Cluster;
 
 /// <summary>
-/// What a trace of one append shows: the append and its wait for w; and, linked to it, for each secondary the batch
+/// What a trace of one append shows: the request and, under it, the wait for w; and, linked to the wait, for each secondary the batch
 /// that carried the entry, with the secondary's artificial delay and its apply in the batch's trace.
 /// </summary>
 public sealed class FanOutTraceTests
@@ -36,16 +36,19 @@ public sealed class FanOutTraceTests
         using var response = await TestCluster.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
-        var append = await Eventually.MatchAsync("the append's span", () => Task.FromResult(
-                stopped.FirstOrDefault(a => a.OperationName == "append" && a.TraceId == traceId)),
+        // The request's span stops last, after the response is written.
+        var requestSpan = await Eventually.MatchAsync("the append's request span", () => Task.FromResult(
+                stopped.FirstOrDefault(a => a.Kind == ActivityKind.Server && a.TraceId == traceId)),
             a => a is not null, describe: _ => string.Join(", ", stopped.Select(a => a.OperationName).Distinct()));
         var wait = Assert.Single(stopped, a => a.OperationName == "wait for w" && a.TraceId == traceId);
-        Assert.Equal(append!.SpanId, wait.ParentSpanId);
+        Assert.Equal(requestSpan!.SpanId, wait.ParentSpanId);
         Assert.Equal(3, wait.GetTagItem("replicatedlog.acks"));
+        Assert.Equal(3, wait.GetTagItem("replicatedlog.w"));
+        Assert.IsType<long>(wait.GetTagItem("replicatedlog.index"));
 
-        var batches = await Eventually.MatchAsync("a batch to each secondary linked to the append", () => Task.FromResult(
+        var batches = await Eventually.MatchAsync("a batch to each secondary linked to the append's wait", () => Task.FromResult(
                 stopped.Where(a => a.OperationName.StartsWith("replicate to ", StringComparison.Ordinal)
-                    && a.Links.Any(l => l.Context.TraceId == traceId && l.Context.SpanId == append.SpanId)).ToList()),
+                    && a.Links.Any(l => l.Context.TraceId == traceId && l.Context.SpanId == wait.SpanId)).ToList()),
             b => b.Select(a => a.GetTagItem("replicatedlog.secondary")).Distinct().Count() == 2,
             describe: b => string.Join(", ", b.Select(a => a.OperationName)));
         Assert.All(batches, b => Assert.NotEqual(traceId, b.TraceId)); // a trace of its own, serving many appends

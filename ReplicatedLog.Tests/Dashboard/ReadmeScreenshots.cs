@@ -161,7 +161,7 @@ public sealed class ReadmeScreenshots
     }
 
     /// <summary>
-    /// The append's trace shows the master's request, append and wait for w; each secondary's part (its request, the
+    /// The append's trace shows the master's request and its wait for w; each secondary's part (its request, the
     /// slow one's artificial delay, its apply) is in the batch that carried the entry, which the trace page shows or
     /// leads to. Checked on the page and, for whose spans they are, through the API the page reads.
     /// </summary>

@@ -34,7 +34,7 @@ public sealed class ServiceTelemetryTests
         }
 
         var spans = dashboard.Store.Spans().Where(s => s.TraceId == trace.ToHexString()).ToList();
-        var appendSpan = Assert.Single(spans, s => s.Name == "append");
+        var appendSpan = Assert.Single(spans, s => s.Name == "wait for w");
         Assert.Equal(("master", "master-under-test"), (appendSpan.Resource.Name, appendSpan.Resource.InstanceId));
         Assert.Contains(dashboard.Store.Logs(), l => l.Resource.InstanceId == "master-under-test" && l.Category.StartsWith("ReplicatedLog.", StringComparison.Ordinal));
         Assert.Contains(dashboard.Store.Instruments(), i => i.Resource.InstanceId == "master-under-test" && i.Name == "replicatedlog.master.appends");

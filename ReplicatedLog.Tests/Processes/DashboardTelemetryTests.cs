@@ -30,7 +30,7 @@ public sealed class DashboardTelemetryTests
         Assert.InRange(status, 200, 299);
 
         var store = dashboard.Store;
-        await Eventually.TrueAsync("the master's append span", () => store.Spans().Any(s => s.Name == "append" && s.Resource is { Name: "master", InstanceId: "master" }),
+        await Eventually.TrueAsync("the master's wait for w", () => store.Spans().Any(s => s.Name == "wait for w" && s.Resource is { Name: "master", InstanceId: "master" }),
             describe: () => string.Join(", ", store.Resources.Select(r => r.Key)));
         await Eventually.TrueAsync("a trace with spans of both the master and secondary-1",
             () => store.Traces().Any(t => t.Services.Contains("master") && t.Services.Contains("secondary-1")),
