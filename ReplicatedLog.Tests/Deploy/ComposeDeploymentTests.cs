@@ -20,14 +20,14 @@ public sealed class ComposeDeploymentTests
     {
         await using var compose = await ComposeProject.UpAsync(Path.Combine(Repository.Root, "deploy", "compose", "docker-compose.yaml"));
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-        await WaitForWritableAsync(http);
+        await WaitForWritableAsync();
 
         // The course's acceptance scenario, with secondary-2 (2 s delay) stopped at first.
         await compose.RunAsync("stop", "secondary-2");
         Assert.Equal(201, (await AppendAsync(http, "Msg1", 1)).Status);
         Assert.Equal(201, (await AppendAsync(http, "Msg2", 2)).Status);
         var msg3 = AppendAsync(http, "Msg3", 3);
-        await Eventually.MatchAsync("Msg3 (w=3) to wait", () => HealthAsync(http), h => h.GetProperty("pendingWrites").GetInt32() == 1,
+        await Eventually.MatchAsync("Msg3 (w=3) to wait", () => TestCluster.HealthAsync(Master), h => h.GetProperty("pendingWrites").GetInt32() == 1,
             Deadline, h => h.ToString());
         Assert.Equal(201, (await AppendAsync(http, "Msg4", 1)).Status);
         Assert.False(msg3.IsCompleted, "Msg3 (w=3) answered while secondary-2 was stopped");
@@ -70,7 +70,7 @@ public sealed class ComposeDeploymentTests
         }
 
         await compose.RunAsync("start", "master");
-        await WaitForWritableAsync(http);
+        await WaitForWritableAsync();
         var afterRestart = await TestCluster.MessagesAsync(Master);
         Assert.Equal(afterRestart.Count, afterRestart.Distinct().Count());
         Assert.Equal(acknowledged, afterRestart.Where(acknowledged.Contains));
@@ -107,14 +107,8 @@ public sealed class ComposeDeploymentTests
             : null);
     }
 
-    private static async Task<JsonElement> HealthAsync(HttpClient http)
-    {
-        using var response = await http.GetAsync(new Uri(Master, "health"));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-    }
-
-    private static Task WaitForWritableAsync(HttpClient http) =>
-        Eventually.MatchAsync("the master to be writable", () => HealthAsync(http), h => !h.GetProperty("readOnly").GetBoolean(),
+    private static Task WaitForWritableAsync() =>
+        Eventually.MatchAsync("the master to be writable", () => TestCluster.HealthAsync(Master), h => !h.GetProperty("readOnly").GetBoolean(),
             Deadline, h => h.ToString());
 
     private static Task WaitForLogAsync(HttpClient http, string name, int port, IReadOnlyList<string> expected) =>

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using ReplicatedLog.Tests.Support;
@@ -102,52 +100,7 @@ public sealed class KubernetesValidationTests
         Assert.True(installed.ExitCode == 0, $"npm ci in {ValidatorPath} failed:\n{installed.Output}");
     }
 
-    /// <summary>Runs a tool to its end (killed past <paramref name="timeout"/>): its exit code, and its output and errors.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(
-        string file, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                $"{file} cannot be run ({ex.Message}). The Kubernetes validation needs kubectl (on this machine's image, from " +
-                "google-cloud-cli) and node with npm.", ex);
-        }
-
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.StandardInput.WriteAsync(input ?? "");
-            process.StandardInput.Close();
-            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not end in time; its output:\n{await output}{await errors}");
-            }
-
-            return (process.ExitCode, (await output) + (await errors));
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(
+        string file, IEnumerable<string> arguments, string? input = null, TimeSpan? timeout = null) =>
+        Command.RunAsync(file, arguments, timeout ?? TimeSpan.FromMinutes(1), input: input);
 }

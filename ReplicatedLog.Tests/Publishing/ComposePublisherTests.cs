@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ReplicatedLog.AppHost.Hosting.Publishing.Compose;
 using ReplicatedLog.Tests.Support;
 using YamlDotNet.RepresentationModel;
@@ -138,36 +137,16 @@ public sealed class ComposePublisherTests
         Assert.Contains("set CLUSTER_TOKEN", output);
     }
 
-    private static async Task<(int Status, string Output)> DockerComposeConfigAsync(string folder, (string Name, string Value)[] variables)
+    private static Task<(int ExitCode, string Output)> DockerComposeConfigAsync(string folder, (string Name, string Value)[] variables)
     {
-        var start = new ProcessStartInfo("docker-compose", ["-f", Path.Combine(folder, ComposePublisher.ComposeFile), "config"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = folder,
-        };
-        start.Environment.Remove("CLUSTER_TOKEN");
-        start.Environment.Remove("DASHBOARD_BROWSER_TOKEN");
+        var environment = new Dictionary<string, string?> { ["CLUSTER_TOKEN"] = null, ["DASHBOARD_BROWSER_TOKEN"] = null };
         foreach (var (name, value) in variables)
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("docker-compose is not installed: apt-get install -y docker-compose (CI's .ci/run installs it).", ex);
-        }
-
-        using var _ = process;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
+        return Command.RunAsync("docker-compose", ["-f", Path.Combine(folder, ComposePublisher.ComposeFile), "config"],
+            TimeSpan.FromSeconds(60), environment, folder);
     }
 
     private static YamlMappingNode Parse(string yaml)

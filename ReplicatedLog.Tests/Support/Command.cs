@@ -1,18 +1,24 @@
+using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 
 namespace ReplicatedLog.Tests.Support;
 
-/// <summary>A command run to its end, its output (standard output and error, interleaved as they came) kept for the failure message.</summary>
+/// <summary>A program run by a test to its end: its exit code, and its standard output followed by its standard error.</summary>
 public static class Command
 {
-    /// <summary>Runs <paramref name="file"/> and waits for it; past <paramref name="timeout"/> it is killed and this throws, with its output.</summary>
+    /// <summary>
+    /// Runs <paramref name="file"/> with <paramref name="input"/> on its standard input and waits for it; past
+    /// <paramref name="timeout"/> it is killed and this throws with its output. A program that cannot be started
+    /// (not installed) throws <see cref="InvalidOperationException"/> naming it.
+    /// </summary>
+    /// <param name="environment">Variables set on top of the test's own; a null value removes one.</param>
     public static async Task<(int ExitCode, string Output)> RunAsync(
-        string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null)
+        string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null, string? input = null)
     {
         var info = new ProcessStartInfo(file)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -23,49 +29,47 @@ public static class Command
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var deadline = new CancellationTokenSource(timeout);
+        Process process;
         try
         {
-            await process.WaitForExitAsync(deadline.Token);
+            process = Process.Start(info)!;
         }
-        catch (OperationCanceledException)
+        catch (Win32Exception ex)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} ran longer than {timeout.TotalSeconds:0} s:\n{Text()}");
+            throw new InvalidOperationException($"{file} cannot be run ({ex.Message}): is it installed? (.ci/run installs what the tests need)", ex);
         }
 
-        // WaitForExitAsync returns once the output is read to its end, so all of it is in.
-        return (process.ExitCode, Text());
-
-        void Append(string? line)
+        using (process)
         {
-            if (line is not null)
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.StandardInput.WriteAsync(input ?? "");
+            process.StandardInput.Close();
+            using var deadline = new CancellationTokenSource(timeout);
+            try
             {
-                lock (output)
-                {
-                    output.AppendLine(line);
-                }
+                await process.WaitForExitAsync(deadline.Token);
             }
-        }
-
-        string Text()
-        {
-            lock (output)
+            catch (OperationCanceledException)
             {
-                return output.ToString();
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException(
+                    $"{file} {string.Join(' ', info.ArgumentList)} ran longer than {timeout.TotalSeconds:0} s:\n{await output}{await errors}");
             }
+
+            return (process.ExitCode, await output + await errors);
         }
     }
 }

@@ -13,23 +13,23 @@ public sealed class ComposeProject : IAsyncDisposable
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(20);
 
     private readonly string _file;
-    private readonly Dictionary<string, string> _environment;
+    private readonly Dictionary<string, string?> _environment;
     private bool _down;
 
-    private ComposeProject(string file, Dictionary<string, string> environment)
+    private ComposeProject(string file, Dictionary<string, string?> environment)
     {
         _file = file;
         _environment = environment;
     }
 
     /// <summary>The project name: every container, network and volume carries it.</summary>
-    public string Name => _environment["COMPOSE_PROJECT_NAME"];
+    public string Name => _environment["COMPOSE_PROJECT_NAME"]!;
 
     /// <summary>The token the deployment's nodes share (<c>CLUSTER_TOKEN</c>).</summary>
-    public string ClusterToken => _environment["CLUSTER_TOKEN"];
+    public string ClusterToken => _environment["CLUSTER_TOKEN"]!;
 
     /// <summary>The dashboard's login token (<c>DASHBOARD_BROWSER_TOKEN</c>).</summary>
-    public string BrowserToken => _environment["DASHBOARD_BROWSER_TOKEN"];
+    public string BrowserToken => _environment["DASHBOARD_BROWSER_TOKEN"]!;
 
     /// <summary>
     /// Builds the images and starts <paramref name="composeFile"/> detached (<c>up -d --build</c>), which returns once
@@ -115,7 +115,7 @@ public static class DockerEngine
     private static int? _startedHere;
 
     /// <summary>The environment that reaches the engine (<c>DOCKER_HOST</c>, when the stand-in set it).</summary>
-    public static async Task<Dictionary<string, string>> EnvironmentAsync()
+    public static async Task<Dictionary<string, string?>> EnvironmentAsync()
     {
         await Once.WaitAsync();
         try
@@ -127,7 +127,7 @@ public static class DockerEngine
             Once.Release();
         }
 
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (_dockerHost.Length > 0)
         {
             environment["DOCKER_HOST"] = _dockerHost;
@@ -174,7 +174,7 @@ public static class DockerEngine
 
     private static async Task<bool> AnswersAsync(string? dockerHost)
     {
-        var environment = dockerHost is null ? null : new Dictionary<string, string> { ["DOCKER_HOST"] = dockerHost };
+        var environment = dockerHost is null ? null : new Dictionary<string, string?> { ["DOCKER_HOST"] = dockerHost };
         return (await Command.RunAsync("bash", ["-c", "command -v docker >/dev/null && docker info >/dev/null 2>&1"], TimeSpan.FromMinutes(1), environment)).ExitCode == 0;
     }
 
