@@ -98,6 +98,13 @@ public static class Extensions
             .WithTracing(t =>
             {
                 t.AddSource("ReplicatedLog.*", "Microsoft.AspNetCore", "System.Net.Http");
+                // Under load a trace per append costs more than the append: new traces are limited per second.
+                // OTEL_TRACES_SAMPLER, the standard variable, is left to the SDK, which reads it when no sampler is set.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]) && tracing.MaxTracesPerSecond > 0)
+                {
+                    t.SetSampler(new ParentBasedSampler(new TraceRateSampler(tracing.MaxTracesPerSecond)));
+                }
+
                 if (!tracing.RecordProbesAndHeartbeats)
                 {
                     // Calls to health probes and heartbeats are left out (QuietRoutes): before the exporter, so it sees that.

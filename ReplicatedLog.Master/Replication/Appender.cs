@@ -50,7 +50,7 @@ public sealed partial class Appender(
         // it starts before the entry is in the log and is recorded right after, before a batch that carries it is read.
         using var waiting = Source.StartActivity("wait for w");
         var (index, duplicate) = log.Append(message, idempotencyKey);
-        if (waiting is not null && !duplicate)
+        if (waiting is { Recorded: true } && !duplicate)
         {
             traces?.Record(index, waiting.Context);
         }
@@ -92,13 +92,27 @@ public sealed partial class Appender(
             return new AppendResult(AppendStatus.TimedOut, index, w, acks, duplicate);
         }
 
-        LogAppended(logger, index, w, acks, duplicate, elapsed);
+        // One line per traced append, linked to its trace; the others at Debug: under load traces are limited per
+        // second (TraceRateSampler), and a line per append would cost what the limit saves.
+        if (waiting is { Recorded: true })
+        {
+            LogAppended(logger, index, w, acks, duplicate, elapsed);
+        }
+        else
+        {
+            LogAppendedUntraced(logger, index, w, acks, duplicate, elapsed);
+        }
+
         return new AppendResult(AppendStatus.Written, index, w, acks, duplicate);
     }
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
     private static partial void LogAppended(ILogger logger, long index, int w, int acks, bool duplicate, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
+    private static partial void LogAppendedUntraced(ILogger logger, long index, int w, int acks, bool duplicate, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Append {Index} (w={W}) timed out after {ElapsedMs} ms held by {Acks} nodes; it goes on replicating")]

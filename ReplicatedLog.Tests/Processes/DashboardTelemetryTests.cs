@@ -1,5 +1,3 @@
-using ReplicatedLog.AppHost.Hosting.Dashboard;
-using ReplicatedLog.AppHost.Hosting.Model;
 using ReplicatedLog.Tests.Support;
 
 namespace ReplicatedLog.Tests.Processes;
@@ -14,15 +12,7 @@ public sealed class DashboardTelemetryTests
     public async Task TheServicesSendTheirSpansLogsAndMetricsToTheDashboardUnderTheirResourceNamesAndAReplicationIsOneTrace()
     {
         await using var dashboard = await TestDashboard.StartAsync();
-        await using var cluster = ProcessCluster.Create(secondaries: 1, builder =>
-        {
-            var key = builder.AddParameter("dashboard-otlp-api-key", dashboard.OtlpApiKey, secret: true);
-            var otlpHttp = new Endpoint("dashboard", DashboardResource.OtlpHttpEndpoint, "http", dashboard.OtlpHttp.Port);
-            foreach (var resource in builder.Resources)
-            {
-                resource.WithOtlpExporter(otlpHttp, key);
-            }
-        });
+        await using var cluster = ProcessCluster.Create(secondaries: 1, dashboard.ReceiveFrom);
         await cluster.Runner.StartAllAsync();
         await cluster.WaitForWritableAsync();
 

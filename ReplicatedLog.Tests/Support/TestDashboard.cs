@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using ReplicatedLog.AppHost.Hosting;
+using ReplicatedLog.AppHost.Hosting.Dashboard;
+using ReplicatedLog.AppHost.Hosting.Model;
 using ReplicatedLog.Dashboard;
 using ReplicatedLog.Dashboard.Telemetry;
 
@@ -60,6 +63,17 @@ public sealed class TestDashboard : IAsyncDisposable
         ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={OtlpApiKey}",
         ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
     };
+
+    /// <summary>Every resource of <paramref name="builder"/> sends its telemetry here, wired as the AppHost wires them.</summary>
+    public void ReceiveFrom(ClusterHostBuilder builder)
+    {
+        var key = builder.AddParameter("dashboard-otlp-api-key", OtlpApiKey, secret: true);
+        var otlpHttp = new Endpoint("dashboard", DashboardResource.OtlpHttpEndpoint, "http", OtlpHttp.Port);
+        foreach (var resource in builder.Resources)
+        {
+            resource.WithOtlpExporter(otlpHttp, key);
+        }
+    }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using ReplicatedLog.AppHost.Hosting.Dashboard;
-using ReplicatedLog.AppHost.Hosting.Model;
 
 namespace ReplicatedLog.Tests.Support;
 
@@ -27,11 +25,10 @@ public sealed class TracedCluster : IAsyncLifetime
         Dashboard = await TestDashboard.StartAsync($"Dashboard:Frontend:BrowserToken={BrowserToken}", $"Cluster:Token={ClusterToken}");
         Cluster = ProcessCluster.Create(secondaries: 2, builder =>
         {
-            var key = builder.AddParameter("dashboard-otlp-api-key", Dashboard.OtlpApiKey, secret: true);
-            var otlpHttp = new Endpoint("dashboard", DashboardResource.OtlpHttpEndpoint, "http", Dashboard.OtlpHttp.Port);
+            Dashboard.ReceiveFrom(builder);
             foreach (var resource in builder.Resources)
             {
-                resource.WithOtlpExporter(otlpHttp, key).WithEnvironment("Cluster__Token", ClusterToken);
+                resource.WithEnvironment("Cluster__Token", ClusterToken);
             }
 
             builder["secondary-2"].WithEnvironment("Replication__DelayMs", SlowDelayMs);
