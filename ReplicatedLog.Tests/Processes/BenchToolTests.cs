@@ -13,7 +13,7 @@ public sealed class BenchToolTests
     /// <summary>The fields <c>--json</c> writes, as the README documents them.</summary>
     private static readonly string[] DocumentedFields =
     [
-        "target", "cluster", "mode", "clients", "w", "sizeBytes", "keys", "rate", "warmupSeconds", "durationSeconds", "count",
+        "system", "target", "cluster", "mode", "clients", "w", "sizeBytes", "keys", "rate", "waitTimeoutSeconds", "warmupSeconds", "durationSeconds", "count",
         "elapsedSeconds", "appends", "successes", "errors", "throughputPerSecond", "latencyMs", "ok",
     ];
 
@@ -34,7 +34,9 @@ public sealed class BenchToolTests
         Assert.Equal((200, 200, 0, true), (report.GetProperty("appends").GetInt64(), report.GetProperty("successes").GetInt64(),
             report.GetProperty("errors").GetProperty("total").GetInt64(), report.GetProperty("ok").GetBoolean()));
         Assert.Equal((1, false), (report.GetProperty("cluster").GetProperty("secondaries").GetInt32(), report.GetProperty("cluster").GetProperty("durable").GetBoolean()));
+        Assert.Equal(["total", "status", "shortWrites", "errorReplies", "timeouts", "connection", "first"], report.GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p90", "p99", "p999", "max", "mean"], report.GetProperty("latencyMs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("ReplicatedLog", report.GetProperty("system").GetString());
         Assert.Contains("200 acknowledged, 0 failed", output.ToString(), StringComparison.Ordinal);
 
         // What it started, it stopped: the master no longer answers.
