@@ -63,8 +63,8 @@ public sealed record BenchOptions
     public int? Rate { get; init; }
 
     /// <summary>
-    /// How long each append waits for its write concern before it counts as a short write: <c>"timeoutMs"</c> in the
-    /// body (the master answers 202), or WAIT's timeout for Redis. Null: as long as it takes (WAIT's 0).
+    /// How long each append waits for its write concern before it fails: <c>"timeoutMs"</c> in the body (the master
+    /// then answers 202), or WAIT's timeout for Redis (then a short write). Null: as long as it takes (WAIT's 0).
     /// </summary>
     public TimeSpan? WaitTimeout { get; init; }
 

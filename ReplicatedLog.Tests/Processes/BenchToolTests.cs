@@ -77,4 +77,20 @@ public sealed class BenchToolTests
         Assert.Contains("bench | FAILED: 20 of 20 appends failed (status 400 ×20)", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("0 acknowledged, 20 failed", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WithAWaitTimeoutAnAppendWhoseWIsNotMetInTimeIsTheMastersAnswer202AndFailsTheRun()
+    {
+        // secondary-2 is never started: w=3 cannot be met, and each append gives up waiting after 50 ms.
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2, started: [0], master: new() { ["Quorum:Enabled"] = "false" });
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await BenchApp.RunAsync(
+            ["--url", cluster.MasterUrl.ToString(), "--count", "4", "--clients", "2", "--w", "3", "--wait-timeout", "50ms", "--warmup", "0"],
+            output, error, live: false, CancellationToken.None);
+
+        Assert.Equal(BenchApp.Failed, exitCode);
+        Assert.Contains("bench | FAILED: 4 of 4 appends failed (status 202 ×4)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("w=3 (waiting at most 0.05 s)", output.ToString(), StringComparison.Ordinal);
+    }
 }
