@@ -1,17 +1,16 @@
 using System.CommandLine;
 using System.Text.Json;
-using ReplicatedLog.AppHost.Hosting.Runtime;
-using ReplicatedLog.Bench.Cluster;
 using ReplicatedLog.Bench.Load;
 using ReplicatedLog.Bench.Options;
 using ReplicatedLog.Bench.Reporting;
+using ReplicatedLog.Bench.Targets;
 
 namespace ReplicatedLog.Bench;
 
 /// <summary>
 /// One run of the benchmark, from the command line to the exit code: read the options (2 when they are wrong), start
-/// a cluster or reach the master, warm up, measure, report (text and/or JSON), and return 0 only when every append
-/// was acknowledged, else 1, having said why on the error writer.
+/// a cluster (or Redis) or reach a running one, warm up, measure, report (text and/or JSON), stop what it started,
+/// and return 0 only when every append was acknowledged, else 1, having said why on the error writer.
 /// </summary>
 public static class BenchApp
 {
@@ -45,27 +44,17 @@ public static class BenchApp
         var text = jsonToOutput ? TextWriter.Null : output;
         var status = jsonToOutput ? error : output;
 
-        BenchCluster? cluster = null;
         try
         {
-            if (options.Start)
-            {
-                status.WriteLine($"Starting {ReportText.Describe(new ClusterInfo(options.SecondaryCount, options.Durable))}…");
-                cluster = await BenchCluster.StartAsync(options.SecondaryCount, options.Durable, cancellationToken);
-            }
+            await using var target = options.Redis
+                ? await RedisTarget.OpenAsync(options, status, cancellationToken)
+                : (IBenchTarget)await ReplicatedLogTarget.OpenAsync(options, status, cancellationToken);
 
-            using var client = new AppendClient(options.Url ?? cluster!.MasterUrl, options.Clients, options.Timeout);
-            if (await client.ProbeAsync(cancellationToken) is { } unreachable)
-            {
-                error.WriteLine($"bench | FAILED: the master does not answer at {options.Url ?? cluster!.MasterUrl}: {unreachable}");
-                return Failed;
-            }
-
-            status.WriteLine($"Appending to {client.MessagesUrl}: {ReportText.Describe(options)}");
+            status.WriteLine($"Appending to {target.Info.System} at {target.Info.Url} ({target.Append}): {ReportText.Describe(options)}");
             var runId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..6]);
             if (options.Warmup > TimeSpan.Zero)
             {
-                var warmup = await new AppendLoad(client, Bodies(options, $"{runId}-warmup"), options.Clients, options.Rate)
+                var warmup = await new AppendLoad(target.Senders($"{runId}-warmup"), options.Clients, options.Rate)
                     .RunAsync(options.Warmup, count: null, onProgress: null, cancellationToken);
                 if (warmup.Errors.Total > 0)
                 {
@@ -75,12 +64,12 @@ public static class BenchApp
                 }
             }
 
-            var load = new AppendLoad(client, Bodies(options, runId), options.Clients, options.Rate);
+            var load = new AppendLoad(target.Senders(runId), options.Clients, options.Rate);
             var result = live && !jsonToOutput
                 ? await ProgressDisplay.RunAsync(progress => load.RunAsync(options.EffectiveDuration, options.Count, progress, cancellationToken))
                 : await load.RunAsync(options.EffectiveDuration, options.Count, onProgress: null, cancellationToken);
 
-            var report = BenchReport.From(options, client.MessagesUrl, result);
+            var report = BenchReport.From(options, target.Info, result);
             ReportText.Write(text, report);
             if (options.Json)
             {
@@ -104,19 +93,10 @@ public static class BenchApp
 
             return Success;
         }
-        catch (ResourceFailedException ex)
+        catch (TargetUnavailableException ex)
         {
-            error.WriteLine($"bench | FAILED: the cluster did not start: {ex.Message}");
+            error.WriteLine($"bench | FAILED: {ex.Message}");
             return Failed;
         }
-        finally
-        {
-            if (cluster is not null)
-            {
-                await cluster.DisposeAsync();
-            }
-        }
     }
-
-    private static AppendBodies Bodies(BenchOptions options, string runId) => new(options.Size, options.W, options.Keys, runId);
 }

@@ -32,6 +32,9 @@ public sealed class AppendClient : IDisposable
 
     public Uri MessagesUrl => _messages;
 
+    /// <summary>A sender for one client of the load, with <paramref name="bodies"/>; every client shares this connection pool.</summary>
+    public IAppendSender Sender(AppendBodies bodies) => new BodySender(this, bodies);
+
     /// <summary>Sends one append; only <paramref name="cancellationToken"/> (the user stopping the run) throws.</summary>
     public async Task<AppendOutcome> SendAsync(byte[] body, CancellationToken cancellationToken)
     {
@@ -74,4 +77,15 @@ public sealed class AppendClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private sealed class BodySender(AppendClient client, AppendBodies bodies) : IAppendSender
+    {
+        public ValueTask<AppendOutcome> SendAsync(long n, CancellationToken cancellationToken) =>
+            new(client.SendAsync(bodies.For(n), cancellationToken));
+
+        public void Dispose()
+        {
+            // The connections are the client's, shared by every sender.
+        }
+    }
 }

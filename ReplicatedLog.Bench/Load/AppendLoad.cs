@@ -4,13 +4,13 @@ using HdrHistogram;
 namespace ReplicatedLog.Bench.Load;
 
 /// <summary>
-/// Runs the load: N clients, each with one append in flight. Closed loop (no rate): a client sends its next append
+/// Runs the load: N clients, each with one append in flight through a sender of its own. Closed loop (no rate): a client sends its next append
 /// when the last one answers, and an append is timed from its send. Fixed rate: append k is due at start + k/rate;
 /// the next free client sends it at that time or, when every client was busy, late, and it is timed from the time
 /// it was due, so a stall counts against every append it held up (no coordinated omission). The run ends after the
 /// duration (no append is sent after it; those in flight finish) or once the count is sent and answered.
 /// </summary>
-public sealed class AppendLoad(AppendClient client, AppendBodies bodies, int clients, int? rate)
+public sealed class AppendLoad(Func<IAppendSender> newSender, int clients, int? rate)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
@@ -40,6 +40,7 @@ public sealed class AppendLoad(AppendClient client, AppendBodies bodies, int cli
 
     private async Task ClientAsync(RunState run, CancellationToken cancellationToken)
     {
+        using var sender = newSender();
         while (run.TryTakeNext(out var n, out var due))
         {
             if (due - Stopwatch.GetTimestamp() is var wait and > 0)
@@ -48,7 +49,7 @@ public sealed class AppendLoad(AppendClient client, AppendBodies bodies, int cli
             }
 
             var sent = rate is null ? Stopwatch.GetTimestamp() : due;
-            var outcome = await client.SendAsync(bodies.For(n), cancellationToken);
+            var outcome = await sender.SendAsync(n, cancellationToken);
             if (outcome.IsSuccess)
             {
                 run.Latency.RecordSince(sent);

@@ -10,10 +10,11 @@ namespace ReplicatedLog.Bench.Options;
 /// </summary>
 public static class BenchCommandLine
 {
-    private static readonly Option<Uri?> Url = new("--url") { Description = "A running master to append to, e.g. http://127.0.0.1:8000", CustomParser = ParseUrl, HelpName = "URL" };
-    private static readonly Option<bool> Start = new("--start") { Description = "Start a master and --secondaries N secondaries on free ports (from the solution's build) and stop them after" };
-    private static readonly Option<int?> Secondaries = new("--secondaries") { Description = "With --start: how many secondaries [default: 2]", HelpName = "N" };
-    private static readonly Option<bool> Durable = new("--durable") { Description = "With --start: every node keeps its log on disk in a temporary directory, fsynced before it acknowledges (Storage:Fsync=Always); without it, in memory" };
+    private static readonly Option<bool> Redis = new("--redis") { Description = "Replay the load against Redis: RPUSH to a list with WAIT for w-1 replicas sent with it (RPUSH alone for w=1), as ../shared/bench/perf-vs-redis.sh does" };
+    private static readonly Option<Uri?> Url = new("--url") { Description = "A running master to append to, e.g. http://127.0.0.1:8000; with --redis a running primary, e.g. redis://127.0.0.1:6379", CustomParser = ParseUrl, HelpName = "URL" };
+    private static readonly Option<bool> Start = new("--start") { Description = "Start a master and --secondaries N secondaries on free ports (from the solution's build) and stop them after; with --redis, redis-server as a primary and N replicas" };
+    private static readonly Option<int?> Secondaries = new("--secondaries") { Description = "With --start: how many secondaries (Redis: replicas) [default: 2]", HelpName = "N" };
+    private static readonly Option<bool> Durable = new("--durable") { Description = "With --start: every node keeps its log on disk in a temporary directory, fsynced before it acknowledges (Storage:Fsync=Always); without it, in memory. With --redis: the primary runs with appendonly yes and appendfsync always" };
     private static readonly Option<int> Clients = new("--clients", "-c") { Description = "Concurrent clients, each with one append in flight", DefaultValueFactory = _ => 64, HelpName = "N" };
     private static readonly Option<TimeSpan?> Duration = new("--duration", "-d") { Description = "How long to measure: 10, 10s, 500ms, 2m [default: 10s unless --count]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<long?> Count = new("--count", "-n") { Description = "How many appends to measure, instead of a duration", HelpName = "N" };
@@ -21,6 +22,7 @@ public static class BenchCommandLine
     private static readonly Option<int> Size = new("--size", "-s") { Description = "Bytes of message text in each append", DefaultValueFactory = _ => 128, HelpName = "BYTES" };
     private static readonly Option<bool> Keys = new("--keys") { Description = "Give each append an idempotency key of its own (\"id\"), which the master records and checks" };
     private static readonly Option<int?> Rate = new("--rate", "-r") { Description = "Fixed-rate mode: appends per second over all clients, each timed from its intended send time (no coordinated omission); without it, closed loop", HelpName = "PER_SECOND" };
+    private static readonly Option<TimeSpan?> WaitTimeout = new("--wait-timeout") { Description = "How long each append waits for w before it fails: \"timeoutMs\" in the body (the master then answers 202); with --redis, WAIT's timeout (then a short write) [default: as long as it takes]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<TimeSpan?> Warmup = new("--warmup") { Description = "Load run first and not measured; 0 for none [default: 2s]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<TimeSpan?> Timeout = new("--timeout") { Description = "How long one append may take before it counts as a timeout [default: 30s]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<string?> Json = new("--json") { Description = "Write the result as JSON: to standard output, or to FILE (the progress display and the text report are left out on standard output)", Arity = ArgumentArity.ZeroOrOne, HelpName = "FILE" };
@@ -29,9 +31,9 @@ public static class BenchCommandLine
     public static RootCommand Create()
     {
         var command = new RootCommand(
-            "Appends to a ReplicatedLog master from concurrent clients and reports throughput and latency (p50 to max, from an HdrHistogram). " +
-            "Exit code 0: every append succeeded; 1: some failed or the cluster did not start; 2: bad options.");
-        foreach (var option in new Option[] { Url, Start, Secondaries, Durable, Clients, Duration, Count, W, Size, Keys, Rate, Warmup, Timeout, Json })
+            "Appends to a ReplicatedLog master (or with --redis to Redis) from concurrent clients and reports throughput and latency (p50 to max, from an HdrHistogram). " +
+            "Exit code 0: every append succeeded; 1: some failed, or the cluster (or Redis) did not start or answer, or redis-server is not installed; 2: bad options.");
+        foreach (var option in new Option[] { Redis, Url, Start, Secondaries, Durable, Clients, Duration, Count, W, Size, Keys, Rate, WaitTimeout, Warmup, Timeout, Json })
         {
             command.Options.Add(option);
         }
@@ -50,6 +52,7 @@ public static class BenchCommandLine
         var w = WriteConcern.Parse(parse.GetValue(W)!);
         var options = new BenchOptions
         {
+            Redis = parse.GetValue(Redis),
             Url = parse.GetValue(Url),
             Start = parse.GetValue(Start),
             Secondaries = parse.GetValue(Secondaries),
@@ -61,6 +64,7 @@ public static class BenchCommandLine
             Size = parse.GetValue(Size),
             Keys = parse.GetValue(Keys),
             Rate = parse.GetValue(Rate),
+            WaitTimeout = parse.GetValue(WaitTimeout),
             Warmup = parse.GetValue(Warmup) ?? Defaults.Warmup,
             Timeout = parse.GetValue(Timeout) ?? Defaults.Timeout,
             Json = parse.GetResult(Json) is not null,
@@ -88,7 +92,7 @@ public static class BenchCommandLine
             return url;
         }
 
-        result.AddError($"--url takes an absolute address, e.g. http://127.0.0.1:8000; got '{text}'.");
+        result.AddError($"--url takes an absolute address, e.g. http://127.0.0.1:8000 (or redis://127.0.0.1:6379 with --redis); got '{text}'.");
         return null;
     }
 

@@ -1,28 +1,42 @@
 namespace ReplicatedLog.Bench.Options;
 
 /// <summary>
-/// One benchmark run: where it appends (a running master, or a cluster it starts), the load (clients, closed loop or
-/// a fixed rate, for a duration or a count), what each append asks for (w, message size, idempotency keys) and where
-/// the result goes. <see cref="Validate"/> says what is wrong with a combination, one line per problem.
+/// One benchmark run: what it appends to (our master, or Redis with <see cref="Redis"/>; running, or started by the
+/// benchmark), the load (clients, closed loop or a fixed rate, for a duration or a count), what each append asks for
+/// (w, message size, idempotency keys, how long to wait for w) and where the result goes. <see cref="Validate"/> says
+/// what is wrong with a combination, one line per problem.
 /// </summary>
 public sealed record BenchOptions
 {
     public const int MaxMessageBytes = 1024 * 1024;
     public const int MaxClients = 10_000;
+    public const int DefaultRedisPort = 6379;
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(10);
 
-    /// <summary>The master to append to (<c>--url</c>); null when the benchmark starts its own cluster.</summary>
+    /// <summary>
+    /// Replay the load against Redis instead of our master (<c>--redis</c>): each append is RPUSH to a list, with WAIT
+    /// for w - 1 replicas sent with it.
+    /// </summary>
+    public bool Redis { get; init; }
+
+    /// <summary>The master (http://) or, with <see cref="Redis"/>, the primary (redis://) to append to (<c>--url</c>); null when the benchmark starts its own.</summary>
     public Uri? Url { get; init; }
 
-    /// <summary>Start a master and <see cref="Secondaries"/> secondaries as processes on free ports (<c>--start</c>).</summary>
+    /// <summary>
+    /// Start a master and <see cref="Secondaries"/> secondaries, or with <see cref="Redis"/> a primary and as many
+    /// replicas, as processes on free ports (<c>--start</c>).
+    /// </summary>
     public bool Start { get; init; }
 
-    /// <summary>How many secondaries <c>--start</c> starts; null when not given (<see cref="SecondaryCount"/>: 2).</summary>
+    /// <summary>How many secondaries (Redis: replicas) <c>--start</c> starts; null when not given (<see cref="SecondaryCount"/>: 2).</summary>
     public int? Secondaries { get; init; }
 
     public int SecondaryCount => Secondaries ?? 2;
 
-    /// <summary>The started nodes keep their logs on disk, fsynced before each acknowledgement (<c>--durable</c>); else in memory.</summary>
+    /// <summary>
+    /// The started nodes keep their logs on disk, fsynced before each acknowledgement (<c>--durable</c>); else in
+    /// memory. With <see cref="Redis"/>: the primary runs with <c>appendonly yes</c> and <c>appendfsync always</c>.
+    /// </summary>
     public bool Durable { get; init; }
 
     /// <summary>Concurrent clients, each with at most one append in flight.</summary>
@@ -48,6 +62,12 @@ public sealed record BenchOptions
     /// </summary>
     public int? Rate { get; init; }
 
+    /// <summary>
+    /// How long each append waits for its write concern before it fails: <c>"timeoutMs"</c> in the body (the master
+    /// then answers 202), or WAIT's timeout for Redis (then a short write). Null: as long as it takes (WAIT's 0).
+    /// </summary>
+    public TimeSpan? WaitTimeout { get; init; }
+
     /// <summary>Load run first and not measured: connections, JIT, the first batches.</summary>
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
 
@@ -67,14 +87,25 @@ public sealed record BenchOptions
     {
         if (Url is null == !Start)
         {
-            yield return Start
-                ? "Give either --url (a running master) or --start (a cluster of the benchmark's own), not both."
-                : "Give --url URL of a running master, or --start to start a cluster (a master and --secondaries N).";
+            yield return (Start, Redis) switch
+            {
+                (true, false) => "Give either --url (a running master) or --start (a cluster of the benchmark's own), not both.",
+                (true, true) => "Give either --url (a running Redis) or --start (a Redis of the benchmark's own), not both.",
+                (false, false) => "Give --url URL of a running master, or --start to start a cluster (a master and --secondaries N).",
+                (false, true) => "Give --url redis://HOST:PORT of a running Redis primary, or --start to start one (and --secondaries N replicas).",
+            };
         }
 
-        if (Url is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        if (Url is { } url && !Redis && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
         {
-            yield return $"--url takes an http:// or https:// address, e.g. http://127.0.0.1:8000; got '{url}'.";
+            yield return url.Scheme == "redis"
+                ? $"--url {url} is a Redis address: add --redis to append to Redis."
+                : $"--url takes an http:// or https:// address, e.g. http://127.0.0.1:8000; got '{url}'.";
+        }
+
+        if (Url is { } redis && Redis && (redis.Scheme != "redis" || redis.UserInfo.Length > 0 || redis.AbsolutePath is not ("" or "/")))
+        {
+            yield return $"--url with --redis takes redis://HOST or redis://HOST:PORT (no password, database 0), e.g. redis://127.0.0.1:6379; got '{redis}'.";
         }
 
         if (!Start && Secondaries is not null)
@@ -84,7 +115,17 @@ public sealed record BenchOptions
 
         if (!Start && Durable)
         {
-            yield return "--durable goes with --start: against --url the master's storage is what it is.";
+            yield return $"--durable goes with --start: against --url the {(Redis ? "primary's persistence" : "master's storage")} is what it is.";
+        }
+
+        if (Redis && Keys)
+        {
+            yield return "--keys has no Redis counterpart (RPUSH takes no idempotency key): leave it out with --redis.";
+        }
+
+        if (WaitTimeout is { } wait && (wait <= TimeSpan.Zero || wait.TotalMilliseconds > int.MaxValue))
+        {
+            yield return $"--wait-timeout must be more than 0 (leave it out to wait as long as it takes); got {wait.TotalSeconds} s.";
         }
 
         if (Secondaries is < 0 or > 100)
@@ -134,7 +175,9 @@ public sealed record BenchOptions
 
         if (Start && W.Nodes is { } nodes && nodes > 1 + SecondaryCount)
         {
-            yield return $"--w {nodes} asks for more nodes than the cluster has: a master and {SecondaryCount} secondaries make {1 + SecondaryCount}.";
+            yield return Redis
+                ? $"--w {nodes} asks for more nodes than Redis will have: a primary and {SecondaryCount} replicas make {1 + SecondaryCount}."
+                : $"--w {nodes} asks for more nodes than the cluster has: a master and {SecondaryCount} secondaries make {1 + SecondaryCount}.";
         }
     }
 }

@@ -10,6 +10,7 @@ namespace ReplicatedLog.Bench.Reporting;
 /// throughput counts acknowledged appends per second of the measured phase.
 /// </summary>
 public sealed record BenchReport(
+    string System,
     string Target,
     ClusterInfo? Cluster,
     string Mode,
@@ -18,6 +19,7 @@ public sealed record BenchReport(
     int SizeBytes,
     bool Keys,
     int? Rate,
+    double? WaitTimeoutSeconds,
     double WarmupSeconds,
     double? DurationSeconds,
     long? Count,
@@ -32,15 +34,17 @@ public sealed record BenchReport(
     public const string ClosedLoop = "closed-loop";
     public const string FixedRate = "fixed-rate";
 
-    public static BenchReport From(BenchOptions options, Uri target, LoadResult result) => new(
-        target.ToString(),
-        options.Start ? new ClusterInfo(options.SecondaryCount, options.Durable) : null,
+    public static BenchReport From(BenchOptions options, TargetInfo target, LoadResult result) => new(
+        target.System,
+        target.Url,
+        target.Cluster,
         options.Rate is null ? ClosedLoop : FixedRate,
         options.Clients,
         options.W.Text,
         options.Size,
         options.Keys,
         options.Rate,
+        options.WaitTimeout?.TotalSeconds,
         options.Warmup.TotalSeconds,
         options.EffectiveDuration?.TotalSeconds,
         options.Count,
@@ -53,7 +57,10 @@ public sealed record BenchReport(
         result.Errors.Total == 0);
 }
 
-/// <summary>The cluster the benchmark started (<c>--start</c>).</summary>
+/// <summary>What a run appended to: <c>ReplicatedLog</c> or <c>Redis</c>, its address (the master's <c>/messages</c>, or <c>redis://host:port</c>), and the cluster the benchmark started (null for one it found running).</summary>
+public sealed record TargetInfo(string System, string Url, ClusterInfo? Cluster);
+
+/// <summary>The cluster the benchmark started (<c>--start</c>): its secondaries (Redis: replicas), and whether it was durable.</summary>
 public sealed record ClusterInfo(int Secondaries, bool Durable);
 
 /// <summary>Percentiles, maximum and mean of a histogram of microseconds, in milliseconds (0 when it is empty).</summary>

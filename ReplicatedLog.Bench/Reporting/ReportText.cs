@@ -3,7 +3,7 @@ using ReplicatedLog.Bench.Options;
 
 namespace ReplicatedLog.Bench.Reporting;
 
-/// <summary>The human side of the output: what is about to run, and the result, in the spirit of redis-benchmark.</summary>
+/// <summary>The human side of the output: what is about to run, and the result (what it appended to first), in the spirit of redis-benchmark.</summary>
 public static class ReportText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -11,21 +11,18 @@ public static class ReportText
     /// <summary>One line: the load, e.g. <c>64 clients, w=all, 128 B messages, no keys, closed loop, 10 s after a 2 s warm-up</c>.</summary>
     public static string Describe(BenchOptions options)
     {
+        var wait = options.WaitTimeout is { } timeout ? $" (waiting at most {Seconds(timeout)} s)" : "";
         var mode = options.Rate is { } rate ? $"fixed rate {rate.ToString("N0", Invariant)}/s" : "closed loop";
         var length = options.Count is { } count ? $"{count.ToString("N0", Invariant)} appends" : $"{Seconds(options.EffectiveDuration!.Value)} s";
         var warmup = options.Warmup > TimeSpan.Zero ? $" after a {Seconds(options.Warmup)} s warm-up" : "";
-        return $"{options.Clients} clients, w={options.W}, {options.Size} B messages, {(options.Keys ? "an idempotency key each" : "no keys")}, {mode}, {length}{warmup}";
+        return $"{options.Clients} clients, w={options.W}{wait}, {options.Size} B messages, {(options.Keys ? "an idempotency key each" : "no keys")}, {mode}, {length}{warmup}";
     }
-
-    /// <summary>The cluster the benchmark started, e.g. <c>a master and 2 secondaries, in memory</c>.</summary>
-    public static string Describe(ClusterInfo cluster) =>
-        $"a master and {cluster.Secondaries} secondar{(cluster.Secondaries == 1 ? "y" : "ies")}, " +
-        (cluster.Durable ? "logs on disk, fsync always" : "in memory");
 
     public static void Write(TextWriter output, BenchReport report)
     {
         var l = report.LatencyMs;
         output.WriteLine();
+        output.WriteLine($"  target      {report.System}, {report.Target}");
         output.WriteLine($"  appends     {N(report.Successes)} acknowledged, {N(report.Errors.Total)} failed, in {report.ElapsedSeconds.ToString("0.00", Invariant)} s");
         output.WriteLine($"  throughput  {N((long)Math.Round(report.ThroughputPerSecond))} appends/s");
         output.WriteLine($"  latency ms  p50 {F(l.P50)}  p90 {F(l.P90)}  p99 {F(l.P99)}  p99.9 {F(l.P999)}  max {F(l.Max)}  (mean {F(l.Mean)})");

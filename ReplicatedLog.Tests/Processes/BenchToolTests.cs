@@ -13,7 +13,7 @@ public sealed class BenchToolTests
     /// <summary>The fields <c>--json</c> writes, as the README documents them.</summary>
     private static readonly string[] DocumentedFields =
     [
-        "target", "cluster", "mode", "clients", "w", "sizeBytes", "keys", "rate", "warmupSeconds", "durationSeconds", "count",
+        "system", "target", "cluster", "mode", "clients", "w", "sizeBytes", "keys", "rate", "waitTimeoutSeconds", "warmupSeconds", "durationSeconds", "count",
         "elapsedSeconds", "appends", "successes", "errors", "throughputPerSecond", "latencyMs", "ok",
     ];
 
@@ -34,7 +34,9 @@ public sealed class BenchToolTests
         Assert.Equal((200, 200, 0, true), (report.GetProperty("appends").GetInt64(), report.GetProperty("successes").GetInt64(),
             report.GetProperty("errors").GetProperty("total").GetInt64(), report.GetProperty("ok").GetBoolean()));
         Assert.Equal((1, false), (report.GetProperty("cluster").GetProperty("secondaries").GetInt32(), report.GetProperty("cluster").GetProperty("durable").GetBoolean()));
+        Assert.Equal(["total", "status", "shortWrites", "errorReplies", "timeouts", "connection", "first"], report.GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.Equal(["p50", "p90", "p99", "p999", "max", "mean"], report.GetProperty("latencyMs").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("ReplicatedLog", report.GetProperty("system").GetString());
         Assert.Contains("200 acknowledged, 0 failed", output.ToString(), StringComparison.Ordinal);
 
         // What it started, it stopped: the master no longer answers.
@@ -74,5 +76,21 @@ public sealed class BenchToolTests
         Assert.Equal(BenchApp.Failed, exitCode);
         Assert.Contains("bench | FAILED: 20 of 20 appends failed (status 400 ×20)", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("0 acknowledged, 20 failed", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithAWaitTimeoutAnAppendWhoseWIsNotMetInTimeIsTheMastersAnswer202AndFailsTheRun()
+    {
+        // secondary-2 is never started: w=3 cannot be met, and each append gives up waiting after 50 ms.
+        await using var cluster = await TestCluster.StartAsync(secondaries: 2, started: [0], master: new() { ["Quorum:Enabled"] = "false" });
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exitCode = await BenchApp.RunAsync(
+            ["--url", cluster.MasterUrl.ToString(), "--count", "4", "--clients", "2", "--w", "3", "--wait-timeout", "50ms", "--warmup", "0"],
+            output, error, live: false, CancellationToken.None);
+
+        Assert.Equal(BenchApp.Failed, exitCode);
+        Assert.Contains("bench | FAILED: 4 of 4 appends failed (status 202 ×4)", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("w=3 (waiting at most 0.05 s)", output.ToString(), StringComparison.Ordinal);
     }
 }

@@ -29,6 +29,17 @@ public sealed class BenchOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(2.5), Read("--url", "http://h:1", "-d", "2.5").EffectiveDuration);
     }
 
+    [Fact]
+    public void RedisModeIsReadWithItsOwnCluster()
+    {
+        var started = Read("--redis", "--start", "--secondaries", "1", "--durable", "--count", "200");
+        var running = Read("--redis", "--url", "redis://127.0.0.1:6379", "--w", "2", "--wait-timeout", "50ms");
+
+        Assert.Equal((true, true, 1, true, 200L), (started.Redis, started.Start, started.SecondaryCount, started.Durable, started.Count));
+        Assert.Equal((true, false, "redis", "2", TimeSpan.FromMilliseconds(50)), (running.Redis, running.Start, running.Url!.Scheme, running.W.Text, running.WaitTimeout));
+        Assert.Equal((false, null), (Read("--start").Redis, Read("--start").WaitTimeout));
+    }
+
     [Theory]
     [InlineData("3", "3")]
     [InlineData("all", "\"all\"")]
@@ -55,7 +66,16 @@ public sealed class BenchOptionsTests
     [InlineData("--w 4 asks for more nodes than the cluster has: a master and 2 secondaries make 3.", "--start", "--w", "4")]
     [InlineData("--duration takes seconds (10), or a number with ms, s or m (500ms, 10s, 2m); got '3x'.", "--start", "--duration", "3x")]
     [InlineData("--url takes an http:// or https:// address", "--url", "ftp://h:1")]
-    [InlineData("--url takes an absolute address, e.g. http://127.0.0.1:8000; got 'localhost'.", "--url", "localhost")]
+    [InlineData("--url takes an absolute address, e.g. http://127.0.0.1:8000 (or redis://127.0.0.1:6379 with --redis); got 'localhost'.", "--url", "localhost")]
+    [InlineData("Give --url redis://HOST:PORT of a running Redis primary, or --start to start one", "--redis", "--count", "5")]
+    [InlineData("Give either --url (a running Redis) or --start (a Redis of the benchmark's own), not both.", "--redis", "--start", "--url", "redis://h:1")]
+    [InlineData("--url redis://h:1/ is a Redis address: add --redis to append to Redis.", "--url", "redis://h:1")]
+    [InlineData("--url with --redis takes redis://HOST or redis://HOST:PORT (no password, database 0)", "--redis", "--url", "http://h:1")]
+    [InlineData("--url with --redis takes redis://HOST or redis://HOST:PORT (no password, database 0)", "--redis", "--url", "redis://:secret@h:1")]
+    [InlineData("--keys has no Redis counterpart", "--redis", "--start", "--keys")]
+    [InlineData("--durable goes with --start: against --url the primary's persistence is what it is.", "--redis", "--url", "redis://h:1", "--durable")]
+    [InlineData("--w 4 asks for more nodes than Redis will have: a primary and 2 replicas make 3.", "--redis", "--start", "--w", "4")]
+    [InlineData("--wait-timeout must be more than 0", "--start", "--wait-timeout", "0")]
     [InlineData("Unrecognized command or argument '--clinets'", "--start", "--clinets", "3")]
     public async Task ABadOptionStopsTheBenchmarkWithALineThatSaysWhatIsWrongAndExitCode2(string expected, params string[] args)
     {
