@@ -4,7 +4,7 @@
 # traces, metrics and logs to a standalone dashboard as the AppHost wires it (OTLP/HTTP with the API key, batches
 # every second), the other exporting nothing. Rounds alternate on, off, on, off ... so the machine's drift hits both;
 # each round is printed, and the last line is the ratio of the medians.
-# Usage: [BENCH_LOG_LEVEL=Warning] [BENCH_FSYNC=Always] bench/telemetry-cost.sh [clients=64] [seconds=10] [rounds=3]
+# Usage: [BENCH_WARMUP=30] [BENCH_LOG_LEVEL=Warning] [BENCH_FSYNC=Always] bench/telemetry-cost.sh [clients=64] [seconds=10] [rounds=3]
 . "$(dirname "$0")/dashboard-lib.sh"
 clients=${1:-64}; seconds=${2:-10}; rounds=${3:-3}
 need wrk wrk
@@ -16,7 +16,9 @@ start_cluster quiet off; master[off]=$cluster_url
 append_script "$work/append.lua"
 
 load() { wrk -t1 -c"$clients" -d"$1" -s "$work/append.lua" "${master[$2]}/messages"; }
-for mode in on off; do load "${seconds}s" "$mode" >/dev/null; done # warm-up: JIT (tiered, with PGO), connections
+# Warm-up, BENCH_WARMUP seconds each (30): JIT (tiered, with PGO), connections. The exporting cluster takes longer to
+# reach its steady state (its first 10 s ran at half the rate of its later rounds), so a short one measures the JIT.
+for mode in on off; do load "${BENCH_WARMUP:-30}s" "$mode" >/dev/null; done
 declare -A rates=([on]="" [off]="")
 for round in $(seq "$rounds"); do
   for mode in on off; do

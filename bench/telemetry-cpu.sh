@@ -4,7 +4,7 @@
 # alternating rounds; each process's user+system CPU time (/proc/PID/stat) over a round is divided by the appends of
 # that round. A figure that holds when the machine is shared, where throughput does not. Prints each round, then the
 # median of each process. BENCH_KEEP=1 keeps the clusters running after the rounds (for a profiler), until Enter.
-# Usage: [BENCH_LOG_LEVEL=Warning] bench/telemetry-cpu.sh [clients=64] [seconds=10] [rounds=3]
+# Usage: [BENCH_WARMUP=30] [BENCH_LOG_LEVEL=Warning] bench/telemetry-cpu.sh [clients=64] [seconds=10] [rounds=3]
 . "$(dirname "$0")/dashboard-lib.sh"
 clients=${1:-64}; seconds=${2:-10}; rounds=${3:-3}
 need wrk wrk
@@ -20,7 +20,9 @@ append_script "$work/append.lua"
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 load() { wrk -t1 -c"$clients" -d"$1" -s "$work/append.lua" "${master[$2]}/messages"; }
-for mode in on off; do load "${seconds}s" "$mode" >/dev/null; done # warm-up: JIT (tiered, with PGO), connections
+# Warm-up, BENCH_WARMUP seconds each (30): JIT (tiered, with PGO), connections. The exporting cluster takes longer to
+# reach its steady state (its first 10 s ran at half the rate of its later rounds), so a short one measures the JIT.
+for mode in on off; do load "${BENCH_WARMUP:-30}s" "$mode" >/dev/null; done
 hz=$(getconf CLK_TCK)
 declare -A cost
 for round in $(seq "$rounds"); do

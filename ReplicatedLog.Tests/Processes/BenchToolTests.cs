@@ -48,6 +48,7 @@ public sealed class BenchToolTests
     public async Task AFixedRateRunWithKeysAgainstARunningMasterAppendsEachMessageOnceAndWritesOnlyJsonToStandardOutput()
     {
         await using var cluster = await TestCluster.StartAsync(secondaries: 2);
+        await cluster.WaitForWritableAsync();
         var (output, error) = (new StringWriter(), new StringWriter());
 
         var exitCode = await BenchApp.RunAsync(
@@ -83,6 +84,7 @@ public sealed class BenchToolTests
     {
         // secondary-2 is never started: w=3 cannot be met, and each append gives up waiting after 50 ms.
         await using var cluster = await TestCluster.StartAsync(secondaries: 2, started: [0], master: new() { ["Quorum:Enabled"] = "false" });
+        await cluster.WaitForWritableAsync();
         var (output, error) = (new StringWriter(), new StringWriter());
 
         var exitCode = await BenchApp.RunAsync(
