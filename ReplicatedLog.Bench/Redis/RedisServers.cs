@@ -48,11 +48,11 @@ public sealed class RedisServers : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("replicatedlog-bench-redis-");
         var port = FreePort.Block(replicas + 1);
         var builder = ClusterHostBuilder.Create(["--no-dashboard"]);
-        var primary = builder.AddExecutable(Primary, server, data.FullName, Arguments(Primary, port, data, durable));
+        var primary = builder.AddExecutable(Primary, server, data.FullName, Arguments(Primary, port, data.FullName, durable));
         for (var k = 1; k <= replicas; k++)
         {
             var name = $"redis-replica-{k}";
-            builder.AddExecutable(name, server, data.FullName, [.. Arguments(name, port + k, data, durable: false), "--replicaof", "127.0.0.1", Number(port)])
+            builder.AddExecutable(name, server, data.FullName, Arguments(name, port + k, data.FullName, durable: false, replicaOf: port))
                 .WaitFor(primary);
         }
 
@@ -76,12 +76,16 @@ public sealed class RedisServers : IAsyncDisposable
         _data.Delete(recursive: true);
     }
 
-    /// <summary>Loopback only, no RDB snapshots, the AOF only on a durable primary, files named after the server.</summary>
-    private static string[] Arguments(string name, int port, DirectoryInfo data, bool durable) =>
+    /// <summary>
+    /// A <c>redis-server</c>'s command line: loopback only, no RDB snapshots, the AOF only when durable, files named
+    /// after the server, a replica of the server on <paramref name="replicaOf"/> when given.
+    /// </summary>
+    public static string[] Arguments(string name, int port, string directory, bool durable, int? replicaOf = null) =>
     [
-        "--bind", "127.0.0.1", "--port", Number(port), "--dir", data.FullName, "--dbfilename", $"{name}.rdb", "--save", "",
+        "--bind", "127.0.0.1", "--port", Number(port), "--dir", directory, "--dbfilename", $"{name}.rdb", "--save", "",
         "--daemonize", "no", "--loglevel", "warning",
         .. durable ? ["--appendonly", "yes", "--appendfsync", "always", "--appenddirname", $"{name}-aof"] : new[] { "--appendonly", "no" },
+        .. replicaOf is { } primary ? ["--replicaof", "127.0.0.1", Number(primary)] : Array.Empty<string>(),
     ];
 
     /// <summary>Polls the primary's <c>INFO replication</c> until <paramref name="replicas"/> are online, watching that no server exits meanwhile.</summary>

@@ -42,11 +42,7 @@ public sealed class TestRedis : IDisposable
     {
         var data = new TempDirectory("redis");
         var port = FreePort.Next();
-        string[] arguments =
-        [
-            "--bind", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--dir", data.Path, "--save", "", "--appendonly", "no",
-            .. replicaOf is null ? [] : new[] { "--replicaof", "127.0.0.1", replicaOf.Port.ToString(CultureInfo.InvariantCulture) },
-        ];
+        var arguments = RedisServers.Arguments("test-redis", port, data.Path, durable: false, replicaOf: replicaOf?.Port);
         var redis = new TestRedis(ChildProcess.StartInOwnGroup(RedisServers.ServerProgram, arguments, data.Path), data, port);
         try
         {
