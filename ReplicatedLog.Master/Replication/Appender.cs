@@ -94,25 +94,13 @@ public sealed partial class Appender(
 
         // One line per traced append, linked to its trace; the others at Debug: under load traces are limited per
         // second (TraceRateSampler), and a line per append would cost what the limit saves.
-        if (waiting is { Recorded: true })
-        {
-            LogAppended(logger, index, w, acks, duplicate, elapsed);
-        }
-        else
-        {
-            LogAppendedUntraced(logger, index, w, acks, duplicate, elapsed);
-        }
+        LogAppended(logger, waiting is { Recorded: true } ? LogLevel.Information : LogLevel.Debug, index, w, acks, duplicate, elapsed);
 
         return new AppendResult(AppendStatus.Written, index, w, acks, duplicate);
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
-    private static partial void LogAppended(ILogger logger, long index, int w, int acks, bool duplicate, double elapsedMs);
-
-    [LoggerMessage(Level = LogLevel.Debug,
-        Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
-    private static partial void LogAppendedUntraced(ILogger logger, long index, int w, int acks, bool duplicate, double elapsedMs);
+    [LoggerMessage(Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
+    private static partial void LogAppended(ILogger logger, LogLevel level, long index, int w, int acks, bool duplicate, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Append {Index} (w={W}) timed out after {ElapsedMs} ms held by {Acks} nodes; it goes on replicating")]
