@@ -47,13 +47,12 @@ public sealed partial class Appender(
         // The append's one span, under the request's: the wait for w, on the append's time axis as long as the slowest
         // of the nodes it waits for (putting the message in the log takes microseconds: a span of its own showed
         // nothing the wait does not, and cost as much to make, export and keep as this one). Batches link to it, so
-        // it starts before the entry is in the log and is recorded right after, before a batch that carries it is read.
+        // it starts before the entry is in the log and is recorded as the log numbers the entry, before a replication
+        // loop can read it (recorded after the append, a batch read at once missed it).
         using var waiting = Source.StartActivity("wait for w");
-        var (index, duplicate) = log.Append(message, idempotencyKey);
-        if (waiting is { Recorded: true } && !duplicate)
-        {
-            traces?.Record(index, waiting.Context);
-        }
+        var (index, duplicate) = waiting is { Recorded: true } && traces is not null
+            ? log.Append(message, idempotencyKey, RecordIn(traces, waiting.Context))
+            : log.Append(message, idempotencyKey);
 
         waiting?.SetTag("replicatedlog.index", index);
         waiting?.SetTag("replicatedlog.w", w);
@@ -98,6 +97,9 @@ public sealed partial class Appender(
 
         return new AppendResult(AppendStatus.Written, index, w, acks, duplicate);
     }
+
+    // Its own method, so the closure is made only for a traced append.
+    private static Action<long> RecordIn(AppendTraces traces, ActivityContext context) => index => traces.Record(index, context);
 
     [LoggerMessage(Message = "Append {Index} (w={W}) held by {Acks} nodes, duplicate={Duplicate}, in {ElapsedMs:0.0} ms")]
     private static partial void LogAppended(ILogger logger, LogLevel level, long index, int w, int acks, bool duplicate, double elapsedMs);

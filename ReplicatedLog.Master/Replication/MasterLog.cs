@@ -137,8 +137,13 @@ public sealed class MasterLog : IReadableLog
 
     public long LastIndex => _store.LastIndex;
 
-    /// <summary>Appends <paramref name="message"/>, or finds the entry an earlier append with the same key made.</summary>
-    public (long Index, bool Duplicate) Append(string message, string? idempotencyKey)
+    /// <summary>
+    /// Appends <paramref name="message"/>, or finds the entry an earlier append with the same key made.
+    /// <paramref name="numbered"/> is told the new entry's index before anyone can read the entry (a replication that
+    /// ships it, say), so what it records about the entry is there for whoever reads it; it runs under the log's lock and
+    /// must be quick.
+    /// </summary>
+    public (long Index, bool Duplicate) Append(string message, string? idempotencyKey, Action<long>? numbered = null)
     {
         long index;
         TaskCompletionSource? wake;
@@ -160,6 +165,7 @@ public sealed class MasterLog : IReadableLog
                 _store.RecordKey(idempotencyKey, index);
             }
 
+            numbered?.Invoke(index);
             _store.Append([new LogEntry(index, message, Generation)]);
             (wake, _appended) = (_appended, null);
         }

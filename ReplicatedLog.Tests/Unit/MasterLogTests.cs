@@ -28,6 +28,23 @@ public sealed class MasterLogTests
     }
 
     [Fact]
+    public void TheAppenderLearnsTheIndexBeforeAReplicationCanReadTheEntry()
+    {
+        // What the appender records about an entry (its trace, for the batch that carries it to link to) must be there
+        // when a replication loop reads the entry, which it may do the moment the entry is in the log.
+        var log = new MasterLog();
+        log.Append("first", null);
+        var readWhenNumbered = new List<int>();
+        var (index, _) = log.Append("second", "k", numbered: i => readWhenNumbered.Add(log.ReadBatch(i, 10, 1 << 20).Count));
+        Assert.Equal([0], readWhenNumbered);
+        Assert.Single(log.ReadBatch(index, 10, 1 << 20));
+
+        // A duplicate numbers nothing.
+        log.Append("second again", "k", numbered: i => readWhenNumbered.Add(-1));
+        Assert.Equal([0], readWhenNumbered);
+    }
+
+    [Fact]
     public void ARepeatedKeyAppendsNothingAndGivesTheOriginalIndex()
     {
         var log = new MasterLog();
