@@ -143,7 +143,9 @@ public sealed partial class ReplicationLoop(
         var acked = peer.AckedIndex;
         peer.OnAppendAnswered(response, last);
         span?.SetTag("replicatedlog.applied", response.AppliedIndex);
-        LogBatchSent(logger, peer.Name, from, last, batch.Count, response.AppliedIndex,
+        // A line per batch that carries a traced append, linked to its trace; the others at Debug: under load a line
+        // per batch costs what the trace limit saves, and a user's few appends a second are all traced.
+        LogBatchSent(logger, span is { Recorded: true } ? LogLevel.Information : LogLevel.Debug, peer.Name, from, last, batch.Count, response.AppliedIndex,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (response.AppliedIndex < from - 1 || response.AppliedIndex < acked)
         {
@@ -157,10 +159,9 @@ public sealed partial class ReplicationLoop(
     [LoggerMessage(Level = LogLevel.Information, Message = "Replication to {Secondary} stopped")]
     private static partial void LogStopped(ILogger logger, string secondary);
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Sent entries {First}..{Last} ({Count}) to {Secondary}: applied up to {Applied} in {ElapsedMs} ms")]
+    [LoggerMessage(Message = "Sent entries {First}..{Last} ({Count}) to {Secondary}: applied up to {Applied} in {ElapsedMs} ms")]
     private static partial void LogBatchSent(
-        ILogger logger, string secondary, long first, long last, int count, long applied, long elapsedMs);
+        ILogger logger, LogLevel level, string secondary, long first, long last, int count, long applied, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Secondary} holds only up to {Applied} (had acknowledged {Acked}): replication rewinds to what it holds")]

@@ -82,7 +82,8 @@ public sealed partial class Replica(
 
         if (request.Entries.Count > 0)
         {
-            LogApplied(logger, request.Entries[0].Index, request.Entries[^1].Index, outcome.Applied, outcome.Duplicates,
+            // Information for a batch the master traced (it carries a traced append), Debug for the others, as the master's line.
+            LogApplied(logger, applying is { Recorded: true } ? LogLevel.Information : LogLevel.Debug, request.Entries[0].Index, request.Entries[^1].Index, outcome.Applied, outcome.Duplicates,
                 outcome.AppliedIndex, outcome.HeldBack);
         }
 
@@ -117,9 +118,8 @@ public sealed partial class Replica(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Received {First}..{Last}: {Applied} applied, {Duplicates} duplicates ignored; applied up to {AppliedIndex}, {HeldBack} held back")]
-    private static partial void LogApplied(ILogger logger, long first, long last, int applied, int duplicates, long appliedIndex, int heldBack);
+    [LoggerMessage(Message = "Received {First}..{Last}: {Applied} applied, {Duplicates} duplicates ignored; applied up to {AppliedIndex}, {HeldBack} held back")]
+    private static partial void LogApplied(ILogger logger, LogLevel level, long first, long last, int applied, int duplicates, long appliedIndex, int heldBack);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Replaced {Replaced} applied entries that were not the master's (held back from another sender, or from another generation); applied up to {AppliedIndex}")]
