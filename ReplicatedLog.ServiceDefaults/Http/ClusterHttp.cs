@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace ReplicatedLog.ServiceDefaults.Http;
@@ -20,10 +21,11 @@ public static class ClusterHttp
         string? clusterToken,
         CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, target)
-        {
-            Content = JsonContent.Create(body, requestType),
-        };
+        // Serialized up front, so the request carries its length and goes out headers and body in one write: a
+        // streamed JsonContent went chunked, in several writes, and the receiver woke up for each.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestType));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
+        using var message = new HttpRequestMessage(HttpMethod.Post, target) { Content = content };
         return await http.SendAsync(message, responseType, clusterToken, cancellationToken).ConfigureAwait(false);
     }
 
