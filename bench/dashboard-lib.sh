@@ -47,11 +47,13 @@ start_dashboard() {
   curl -sf -c "$work/cookies" -o /dev/null "$dashboard_url/login?t=$token"
 }
 
-# start_cluster LABEL on|off [DELAY_OF_SECONDARY_2]: a master and secondary-1, secondary-2 (in-memory logs unless
-# BENCH_FSYNC), exporting to the dashboard or not; sets cluster_url (the master).
+# start_cluster LABEL on|off [DELAY_OF_SECONDARY_2]: a master and BENCH_SECONDARIES secondaries (2: secondary-1,
+# secondary-2 ...; in-memory logs unless BENCH_FSYNC), exporting to the dashboard or not; sets cluster_url (the master)
+# and cluster_pids (master first).
 start_cluster() {
-  local label=$1 export=$2 delay=${3:-0} token s1 s2 m
-  token=$(secret); s1=$(free_port); s2=$(free_port); m=$(free_port)
+  local label=$1 export=$2 delay=${3:-0} token m k port
+  local -a ports=() secondary_pids=() services=()
+  token=$(secret)
   node() {
     local project=$1 name=$2 port=$3; shift 3
     local vars=(ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SERVICE_NAME="$name" Cluster__Token="$token")
@@ -65,24 +67,31 @@ start_cluster() {
     env "${vars[@]}" "$@" "$(bin "$project")" >"$work/$label-$name.log" 2>&1 &
     pids+=($!); node_pid=$!
   }
-  node Secondary secondary-1 "$s1"; local p1=$node_pid
-  node Secondary secondary-2 "$s2" Replication__DelayMs="$delay"; local p2=$node_pid
-  wait_until "http://127.0.0.1:$s1/health" "$p1" "$work/$label-secondary-1.log"
-  wait_until "http://127.0.0.1:$s2/health" "$p2" "$work/$label-secondary-2.log"
-  node Master master "$m" "services__secondary-1__http__0=http://127.0.0.1:$s1" "services__secondary-2__http__0=http://127.0.0.1:$s2"
-  cluster_url=http://127.0.0.1:$m
+  for k in $(seq "${BENCH_SECONDARIES:-2}"); do
+    port=$(free_port); ports+=("$port")
+    node Secondary "secondary-$k" "$port" Replication__DelayMs="$([ "$k" = 2 ] && echo "$delay" || echo 0)"
+    secondary_pids+=("$node_pid"); services+=("services__secondary-${k}__http__0=http://127.0.0.1:$port")
+  done
+  for k in "${!ports[@]}"; do
+    wait_until "http://127.0.0.1:${ports[$k]}/health" "${secondary_pids[$k]}" "$work/$label-secondary-$((k + 1)).log"
+  done
+  m=$(free_port)
+  node Master master "$m" "${services[@]}"
+  cluster_url=http://127.0.0.1:$m; cluster_pids=("$node_pid" "${secondary_pids[@]}")
   wait_until "$cluster_url/health" "$node_pid" "$work/$label-master.log" '"readOnly":false'
 }
 
-# append_script FILE [DELAY_MS]: a wrk script that appends 128-byte messages with w=3, each connection waiting
-# DELAY_MS between its requests, and prints "RESULT appends_per_s=N non2xx=N errors=N" at the end.
+# append_script FILE [DELAY_MS] [W]: a wrk script that appends 128-byte messages with w=W (3; "majority" or "all" are
+# quoted), each connection waiting DELAY_MS between its requests, and prints "RESULT appends_per_s=N non2xx=N errors=N"
+# at the end.
 append_script() {
-  local message
+  local message w=${3:-3}
   message=$(head -c 128 /dev/zero | tr '\0' x)
+  [[ $w =~ ^[0-9]+$ ]] || w="\"$w\""
   cat >"$1" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"message":"$message","w":3}'
+wrk.body = '{"message":"$message","w":$w}'
 ${2:+function delay() return $2 end}
 done = function(s, latency, requests)
   io.write(string.format("RESULT appends_per_s=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d errors=%d\n", s.requests / (s.duration / 1e6),
