@@ -23,7 +23,7 @@ public static class BenchCommandLine
     private static readonly Option<bool> Keys = new("--keys") { Description = "Give each append an idempotency key of its own (\"id\"), which the master records and checks" };
     private static readonly Option<int?> Rate = new("--rate", "-r") { Description = "Fixed-rate mode: appends per second over all clients, each timed from its intended send time (no coordinated omission); without it, closed loop", HelpName = "PER_SECOND" };
     private static readonly Option<TimeSpan?> WaitTimeout = new("--wait-timeout") { Description = "How long each append waits for w before it fails: \"timeoutMs\" in the body (the master then answers 202); with --redis, WAIT's timeout (then a short write) [default: as long as it takes]", CustomParser = ParseDuration, HelpName = "TIME" };
-    private static readonly Option<TimeSpan?> Warmup = new("--warmup") { Description = "Load run first and not measured; 0 for none [default: 2s]", CustomParser = ParseDuration, HelpName = "TIME" };
+    private static readonly Option<TimeSpan?> Warmup = new("--warmup") { Description = "Load run first and not measured; 0 for none [default: 2s; 20s with --start, whose fresh cluster compiles its hot paths for its first 15 to 20 s under load]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<TimeSpan?> Timeout = new("--timeout") { Description = "How long one append may take before it counts as a timeout [default: 30s]", CustomParser = ParseDuration, HelpName = "TIME" };
     private static readonly Option<string?> Json = new("--json") { Description = "Write the result as JSON: to standard output, or to FILE (the progress display and the text report are left out on standard output)", Arity = ArgumentArity.ZeroOrOne, HelpName = "FILE" };
 
@@ -65,7 +65,8 @@ public static class BenchCommandLine
             Keys = parse.GetValue(Keys),
             Rate = parse.GetValue(Rate),
             WaitTimeout = parse.GetValue(WaitTimeout),
-            Warmup = parse.GetValue(Warmup) ?? Defaults.Warmup,
+            Warmup = parse.GetValue(Warmup)
+                ?? (parse.GetValue(Start) && !parse.GetValue(Redis) ? BenchOptions.FreshClusterWarmup : Defaults.Warmup),
             Timeout = parse.GetValue(Timeout) ?? Defaults.Timeout,
             Json = parse.GetResult(Json) is not null,
             JsonPath = parse.GetValue(Json),

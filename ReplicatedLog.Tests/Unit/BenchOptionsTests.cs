@@ -16,6 +16,17 @@ public sealed class BenchOptionsTests
     }
 
     [Fact]
+    public void AClusterItStartsIsWarmedUpLongerThanARunningOneOrRedis()
+    {
+        // A cluster just started compiles its hot paths for its first 15 to 20 s under load: 2 s would measure the JIT.
+        Assert.Equal(BenchOptions.FreshClusterWarmup, Read("--start").Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(20), BenchOptions.FreshClusterWarmup);
+        Assert.Equal(TimeSpan.FromSeconds(2), Read("--redis", "--start").Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(2), Read("--url", "http://127.0.0.1:8000").Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(5), Read("--start", "--warmup", "5s").Warmup);
+    }
+
+    [Fact]
     public void EveryOptionIsRead()
     {
         var options = Read("--start", "--secondaries", "4", "--durable", "-c", "8", "--count", "500", "--w", "Majority", "--size", "1024",
