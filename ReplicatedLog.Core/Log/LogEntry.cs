@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using ReplicatedLog.Core.Contracts;
+
 namespace ReplicatedLog.Core.Log;
 
 /// <summary>
@@ -5,4 +8,5 @@ namespace ReplicatedLog.Core.Log;
 /// generation of the master run that gave the entry its index (0 for an entry stored before entries recorded one).
 /// The same record is stored and travels on the wire (<c>{"index": 7, "message": "text", "generation": 2}</c>).
 /// </summary>
+[JsonConverter(typeof(LogEntryJsonConverter))]
 public sealed record LogEntry(long Index, string Message, long Generation = 0);
