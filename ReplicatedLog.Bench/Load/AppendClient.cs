@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace ReplicatedLog.Bench.Load;
 
 /// <summary>
@@ -11,22 +9,11 @@ public sealed class AppendClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _messages;
 
-    public AppendClient(Uri master, int clients, TimeSpan timeout)
+    public AppendClient(Uri master, TimeSpan timeout)
     {
         _messages = new Uri(master, "messages");
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = clients,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        })
-        {
-            Timeout = timeout,
-            DefaultRequestVersion = HttpVersion.Version11,
-        };
+        // For the probe only: the load's appends go over each sender's own connection.
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = timeout };
     }
 
     public Uri MessagesUrl => _messages;

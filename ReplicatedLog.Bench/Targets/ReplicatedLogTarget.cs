@@ -40,7 +40,7 @@ public sealed class ReplicatedLogTarget : IBenchTarget
             }
 
             var master = options.Url ?? cluster!.MasterUrl;
-            var client = new AppendClient(master, options.Clients, options.Timeout);
+            var client = new AppendClient(master, options.Timeout);
             if (await client.ProbeAsync(cancellationToken) is { } unreachable)
             {
                 client.Dispose();
