@@ -21,6 +21,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 rss_mb() { awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# ticks PID: the process's user + system CPU time so far, in clock ticks (getconf CLK_TCK a second).
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # wait_until URL PID LOG [GREP]: polls URL (for GREP in its body) for up to 60 s; shows LOG if PID exits first.
 wait_until() {

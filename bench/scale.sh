@@ -16,7 +16,6 @@ for n in 2 "$many"; do
 done
 append_script "$work/append.lua" "" majority
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 load() { wrk -t1 -c"$clients" -d"$1" -s "$work/append.lua" "${master[$2]}/messages"; }
 for n in 2 "$many"; do load "${BENCH_WARMUP:-30}s" "$n" >/dev/null; done
 hz=$(getconf CLK_TCK)

@@ -18,7 +18,6 @@ start_cluster quiet off; master[off]=$cluster_url
 process[off-secondary-1]=${pids[-3]}; process[off-secondary-2]=${pids[-2]}; process[off-master]=${pids[-1]}
 append_script "$work/append.lua"
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 load() { wrk -t1 -c"$clients" -d"$1" -s "$work/append.lua" "${master[$2]}/messages"; }
 # Warm-up, BENCH_WARMUP seconds each (30): JIT (tiered, with PGO), connections. The exporting cluster takes longer to
 # reach its steady state (its first 10 s ran at half the rate of its later rounds), so a short one measures the JIT.

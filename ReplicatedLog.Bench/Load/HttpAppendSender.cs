@@ -18,11 +18,11 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
     private const int MaxHeadBytes = 64 * 1024;
     private readonly byte[] _head = Encoding.ASCII.GetBytes(
         $"POST {messages.PathAndQuery} HTTP/1.1\r\nHost: {messages.Authority}\r\nContent-Type: application/json\r\nContent-Length: ");
-    private byte[] _buffer = new byte[BufferBytes];
+    private readonly SocketReceiveBuffer _received = new("The master", BufferBytes);
     private byte[] _request = new byte[BufferBytes];
+    private byte[]? _composedBody;
+    private int _composedLength;
     private Socket? _socket;
-    private int _start;
-    private int _end;
 
     protected override async ValueTask<AppendOutcome> SendOnceAsync(long n, CancellationToken deadline)
     {
@@ -50,7 +50,7 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
         try
         {
             await socket.ConnectAsync(new DnsEndPoint(messages.IdnHost, messages.Port), cancellationToken);
-            (_start, _end) = (0, 0);
+            _received.Clear();
             return socket;
         }
         catch
@@ -60,9 +60,17 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
         }
     }
 
-    /// <summary>The request, head and body, in <see cref="_request"/>; returns its length.</summary>
+    /// <summary>
+    /// The request, head and body, in <see cref="_request"/>; returns its length. Without keys every append has the
+    /// same body, so the request is composed once.
+    /// </summary>
     private int Compose(byte[] body)
     {
+        if (ReferenceEquals(body, _composedBody))
+        {
+            return _composedLength;
+        }
+
         Span<byte> digits = stackalloc byte[20];
         Utf8Formatter.TryFormat(body.Length, digits, out var digitCount);
         var length = _head.Length + digitCount + 4 + body.Length;
@@ -78,6 +86,7 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
         at += digitCount;
         "\r\n\r\n"u8.CopyTo(request[at..]);
         body.CopyTo(request[(at + 4)..]);
+        (_composedBody, _composedLength) = (body, length);
         return length;
     }
 
@@ -85,18 +94,18 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
     private async ValueTask<(int Status, bool Close)> ReadAnswerAsync(CancellationToken cancellationToken)
     {
         int headEnd;
-        while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
+        while ((headEnd = _received.Pending.IndexOf("\r\n\r\n"u8)) < 0)
         {
-            if (_end - _start >= MaxHeadBytes)
+            if (_received.Pending.Length >= MaxHeadBytes)
             {
                 throw new InvalidDataException($"An answer's head longer than {MaxHeadBytes} bytes.");
             }
 
-            await FillAsync(cancellationToken);
+            await _received.FillAsync(_socket!, cancellationToken);
         }
 
-        var (status, contentLength, chunked, close) = ParseHead(_buffer.AsSpan(_start, headEnd));
-        _start += headEnd + 4;
+        var (status, contentLength, chunked, close) = ParseHead(_received.Pending[..headEnd]);
+        _received.Consume(headEnd + 4);
         if (chunked)
         {
             await SkipChunkedAsync(cancellationToken);
@@ -161,12 +170,12 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
         while (true)
         {
             int lineEnd;
-            while ((lineEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0)
+            while ((lineEnd = _received.Pending.IndexOf("\r\n"u8)) < 0)
             {
-                await FillAsync(cancellationToken);
+                await _received.FillAsync(_socket!, cancellationToken);
             }
 
-            var sizeText = _buffer.AsSpan(_start, lineEnd);
+            var sizeText = _received.Pending[..lineEnd];
             var extension = sizeText.IndexOf((byte)';');
             if (extension >= 0)
             {
@@ -178,7 +187,7 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
                 throw new InvalidDataException($"Not a chunk size: '{Encoding.ASCII.GetString(sizeText)}'.");
             }
 
-            _start += lineEnd + 2;
+            _received.Consume(lineEnd + 2);
             await SkipAsync(size + 2, cancellationToken); // the chunk and its line end; the last chunk's is the blank line
             if (size == 0)
             {
@@ -191,40 +200,16 @@ public sealed class HttpAppendSender(Uri messages, AppendBodies bodies, TimeSpan
     {
         while (true)
         {
-            var take = (int)Math.Min(count, _end - _start);
-            _start += take;
+            var take = (int)Math.Min(count, _received.Pending.Length);
+            _received.Consume(take);
             count -= take;
             if (count == 0)
             {
                 return;
             }
 
-            await FillAsync(cancellationToken);
+            await _received.FillAsync(_socket!, cancellationToken);
         }
-    }
-
-    /// <summary>Receives more bytes after those not yet read, first moving those to the front (or to a larger buffer).</summary>
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
-    {
-        var pending = _end - _start;
-        if (pending == 0)
-        {
-            (_start, _end) = (0, 0);
-        }
-        else if (_end == _buffer.Length)
-        {
-            var target = pending == _buffer.Length ? new byte[_buffer.Length * 2] : _buffer;
-            _buffer.AsSpan(_start, pending).CopyTo(target);
-            (_buffer, _start, _end) = (target, 0, pending);
-        }
-
-        var received = await _socket!.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
-        if (received == 0)
-        {
-            throw new IOException("The master closed the connection.");
-        }
-
-        _end += received;
     }
 
     protected override void Disconnect()

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Net.Sockets;
 using System.Text;
 
+using ReplicatedLog.Bench.Load;
+
 namespace ReplicatedLog.Bench.Redis;
 
 /// <summary>
@@ -14,9 +16,7 @@ public sealed class RespConnection : IDisposable
 {
     private const int InitialBufferBytes = 16 * 1024;
     private readonly Socket _socket;
-    private byte[] _buffer = new byte[InitialBufferBytes];
-    private int _start;
-    private int _end;
+    private readonly SocketReceiveBuffer _received = new("Redis", InitialBufferBytes);
 
     private RespConnection(Socket socket) => _socket = socket;
 
@@ -79,7 +79,7 @@ public sealed class RespConnection : IDisposable
                 return reply;
             }
 
-            await FillAsync(cancellationToken);
+            await _received.FillAsync(_socket, cancellationToken);
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class RespConnection : IDisposable
     private bool TryParse(out RespReply reply)
     {
         reply = default;
-        var data = _buffer.AsSpan(_start, _end - _start);
+        var data = _received.Pending;
         var lineEnd = data.IndexOf("\r\n"u8);
         if (lineEnd < 0)
         {
@@ -129,7 +129,7 @@ public sealed class RespConnection : IDisposable
                 throw new InvalidDataException($"A reply this client does not read: '{Encoding.UTF8.GetString(data[..lineEnd])}'.");
         }
 
-        _start += consumed;
+        _received.Consume(consumed);
         return true;
     }
 
@@ -137,28 +137,4 @@ public sealed class RespConnection : IDisposable
         Utf8Parser.TryParse(line, out long value, out var used) && used == line.Length
             ? value
             : throw new InvalidDataException($"Not a RESP number: '{Encoding.UTF8.GetString(line)}'.");
-
-    /// <summary>Receives more bytes after those not yet parsed, making room first (moving them to the front, or a larger buffer for a large reply).</summary>
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
-    {
-        if (_start == _end)
-        {
-            (_start, _end) = (0, 0);
-        }
-        else if (_end == _buffer.Length)
-        {
-            var pending = _end - _start;
-            var target = pending > _buffer.Length / 2 ? new byte[_buffer.Length * 2] : _buffer;
-            Buffer.BlockCopy(_buffer, _start, target, 0, pending);
-            (_buffer, _start, _end) = (target, 0, pending);
-        }
-
-        var received = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
-        if (received == 0)
-        {
-            throw new IOException("Redis closed the connection.");
-        }
-
-        _end += received;
-    }
 }

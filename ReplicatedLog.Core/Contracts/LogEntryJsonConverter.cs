@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReplicatedLog.Core.Log;
@@ -103,12 +102,7 @@ public sealed class LogEntryJsonConverter : JsonConverter<LogEntry>
             return value;
         }
 
-        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
-            && Utf8Parser.TryParse(reader.ValueSpan, out value, out var used) && used == reader.ValueSpan.Length)
-        {
-            return value;
-        }
-
+        // A number given as a string, as the Web defaults read it (only a hand-written sender does that).
         if (reader.TokenType == JsonTokenType.String && long.TryParse(reader.GetString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value))
         {
             return value;
