@@ -20,10 +20,24 @@ storage() { [ -n "${BENCH_FSYNC:-}" ] && echo "--Storage:Path=$work/$1 --Storage
 # shares the two cores with the secondary it times.
 field() { local v; v=$(curl -s "$1/health" | grep -o "\"$2\":[0-9]*" | head -1 | cut -d: -f2); echo "${v:-0}"; }
 master=http://127.0.0.1:$port secondary=http://127.0.0.1:$((port + 1))
-"$(bin Master)" --urls "$master" --Replication:Secondaries="$secondary" --Quorum:Enabled=false $(storage master) >"$work/master.log" 2>&1 & pids+=($!)
-until curl -sf "$master/alive" >/dev/null; do sleep 0.1; done
+start_master() {
+  "$(bin Master)" --urls "$master" --Quorum:Enabled=false $(storage master) "$@" >>"$work/master.log" 2>&1 &
+  master_pid=$!; pids+=($master_pid)
+  until curl -sf "$master/alive" >/dev/null; do sleep 0.1; done
+}
+if [ -n "${BENCH_FSYNC:-}" ]; then
+  # A master on an empty directory that knows a secondary waits for it to adopt its log, and this one starts later:
+  # a master that knows none writes the log, and the one measured is restarted on its directory.
+  start_master --Replication:AdoptionWaitMs=0
+else
+  start_master --Replication:Secondaries="$secondary"
+fi
 dotnet run -c Release bench/append-load.cs -- "$master" 64 "$entries" 1 $((bytes - ${#entries} - 2)) >"$work/load.log"
 last=$(field "$master" lastIndex)
+if [ -n "${BENCH_FSYNC:-}" ]; then
+  kill "$master_pid"; wait "$master_pid" || true
+  start_master --Replication:Secondaries="$secondary"
+fi
 started=$(date +%s%N)
 "$(bin Secondary)" --urls "$secondary" $(storage secondary) >"$work/secondary.log" 2>&1 & pids+=($!)
 first=
