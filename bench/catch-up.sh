@@ -32,7 +32,9 @@ if [ -n "${BENCH_FSYNC:-}" ]; then
 else
   start_master --Replication:Secondaries="$secondary"
 fi
-dotnet run -c Release bench/append-load.cs -- "$master" 64 "$entries" 1 $((bytes - ${#entries} - 2)) >"$work/load.log"
+# The load exits non-zero when an append failed: say so, instead of ending without a word.
+dotnet run -c Release bench/append-load.cs -- "$master" 64 "$entries" 1 $((bytes - ${#entries} - 2)) >"$work/load.log" ||
+  { echo "appends failed while the log was written:" >&2; cat "$work/load.log" "$work/master.log" >&2; exit 1; }
 last=$(field "$master" lastIndex)
 if [ -n "${BENCH_FSYNC:-}" ]; then
   kill "$master_pid"; wait "$master_pid" || true
