@@ -11,14 +11,15 @@ namespace ReplicatedLog.Core.Storage;
 /// to its last whole, valid record when opened. Every change is written to the file at once (one positional write per
 /// call, into the operating system's cache); with <see cref="FsyncMode.Always"/> one flusher thread fsyncs whatever
 /// was written since its last fsync, so appends that arrive together share one, and only then moves
-/// <see cref="DurableIndex"/> on. Memory holds 8 bytes per entry (where its record is) and a bounded cache of the most
-/// recent entries; older entries are read from the files. Changes are serialized by the owner, as
+/// <see cref="DurableIndex"/> on. Memory holds a bounded cache of the most recent entries and, for the older ones, a
+/// <see cref="SparseIndex"/>: 24 bytes about every <see cref="StorageOptions.IndexStride"/> entries (one every 128),
+/// from which their records, and the running checksum at any of them, are read forward in the files. Changes are serialized by the owner, as
 /// <see cref="ILogStore"/> says; reads may come from any thread. A failed write or fsync faults the store: later
 /// changes throw, and waiters fail, with that <see cref="IOException"/>.
 /// </summary>
 public sealed class FileLogStore : ILogStore
 {
-    private const int PositionsPerRead = 4096;
+    private const int EntriesPerRead = 4096;
 
     private readonly string _directory;
     private readonly StorageOptions _options;
@@ -96,6 +97,9 @@ public sealed class FileLogStore : ILogStore
 
     /// <summary>How group commit fsyncs a segment file; tests replace it to make an fsync fail.</summary>
     internal Action<Microsoft.Win32.SafeHandles.SafeFileHandle> FlushToDisk { get; set; } = RandomAccess.FlushToDisk;
+
+    /// <summary>How many marks the store's <see cref="SparseIndex"/> holds.</summary>
+    internal int IndexMarks => Locked(() => _state.Index.MarkCount);
 
     public string? LogId => Locked(() => _state.LogId);
 
@@ -193,7 +197,27 @@ public sealed class FileLogStore : ILogStore
     public Task WhenDurableAsync(long index, CancellationToken cancellationToken) =>
         _durability.WhenAsync(index, LastIndex, cancellationToken);
 
-    public ulong? ChecksumAt(long index) => _state.Checksums.At(index);
+    public ulong? ChecksumAt(long index)
+    {
+        IndexMark[] route;
+        Segment[] segments;
+        lock (_gate)
+        {
+            if (index < 0 || index > _state.LastIndex)
+            {
+                return null;
+            }
+
+            if (_state.TryKnownChecksum(index, out var known))
+            {
+                return known;
+            }
+
+            (route, segments) = (_state.Index.Route(index, index), [.. _segments]);
+        }
+
+        return EntryWalk.ChecksumAt(route, segments, index);
+    }
 
     public IReadOnlyList<LogEntry> Read(long from, int maxCount, long maxBytes = long.MaxValue)
     {
@@ -203,8 +227,9 @@ public sealed class FileLogStore : ILogStore
         var next = from;
         while (!batch.Full)
         {
-            long[] positions;
+            IndexMark[] route;
             Segment[] segments;
+            int count;
             lock (_gate)
             {
                 if (next > _state.LastIndex)
@@ -223,17 +248,12 @@ public sealed class FileLogStore : ILogStore
                     break;
                 }
 
-                var count = Math.Min(Math.Min(batch.Room, PositionsPerRead), Math.Min(cache.FirstIndex, _state.LastIndex + 1) - next);
-                positions = new long[count];
-                for (var i = 0; i < count; i++)
-                {
-                    positions[i] = _state.Positions[next + i];
-                }
-
+                count = (int)Math.Min(Math.Min(batch.Room, EntriesPerRead), Math.Min(cache.FirstIndex, _state.LastIndex + 1) - next);
+                route = _state.Index.Route(next, next + count - 1);
                 segments = [.. _segments];
             }
 
-            next += ReadFromFiles(next, positions, segments, batch);
+            next += ReadFromFiles(next, count, route, segments, batch);
         }
 
         return batch.Entries;
@@ -426,41 +446,20 @@ public sealed class FileLogStore : ILogStore
         _durability.Publish(DurableIndexChanged);
     }
 
-    /// <summary>Reads the entries at <paramref name="positions"/> (from <paramref name="first"/> on) into the batch; returns how many it took.</summary>
-    private static int ReadFromFiles(long first, long[] positions, Segment[] segments, ReadBatch batch)
+    /// <summary>Reads <paramref name="count"/> entries from <paramref name="first"/> on into the batch, along the route; returns how many it took.</summary>
+    private static int ReadFromFiles(long first, int count, IndexMark[] route, Segment[] segments, ReadBatch batch)
     {
-        FrameReader? reader = null;
-        var readerSegment = -1;
-        try
+        using var walk = new EntryWalk(route, segments);
+        while (walk.NextIndex < first + count)
         {
-            for (var i = 0; i < positions.Length; i++)
+            var index = walk.NextIndex;
+            var record = walk.Next();
+            if (index >= first && !batch.TryAdd(new LogEntry(index, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length))
             {
-                var segment = PositionIndex.SegmentOf(positions[i]);
-                if (segment != readerSegment)
-                {
-                    reader?.Dispose();
-                    (reader, readerSegment) = (new FrameReader(segments[segment].Handle), segment);
-                }
-
-                var offset = PositionIndex.OffsetOf(positions[i]);
-                if (reader!.TryRead(offset, out var record, out _) != FrameStatus.Whole
-                    || record.Type != RecordType.Entry || record.Number != first + i)
-                {
-                    throw new InvalidDataException(
-                        $"Entry {first + i} is not where the log says it is ({segments[segment].Path} at offset {offset}).");
-                }
-
-                if (!batch.TryAdd(new LogEntry(first + i, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length))
-                {
-                    return i;
-                }
+                return (int)(index - first);
             }
+        }
 
-            return positions.Length;
-        }
-        finally
-        {
-            reader?.Dispose();
-        }
+        return count;
     }
 }

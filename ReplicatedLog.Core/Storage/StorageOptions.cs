@@ -31,4 +31,10 @@ public sealed class StorageOptions
     /// </summary>
     [Range(0d, 1L << 40)]
     public long CacheBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// How many entries apart a file store marks where an entry is and the checksum before it; the entries between are
+    /// found by reading forward from a mark. Not configuration: tests make it small to cross many marks.
+    /// </summary>
+    internal int IndexStride { get; init; } = 128;
 }

@@ -19,9 +19,13 @@ public abstract class FileStoreFixture : IDisposable
     /// <summary>The segment files, in order.</summary>
     protected string[] SegmentFiles() => [.. Directory.GetFiles(StorePath, "segment-*.log").Order(StringComparer.Ordinal)];
 
-    protected FileLogStore Open(FsyncMode fsync = FsyncMode.Always, long segmentBytes = 64L * 1024 * 1024, long cacheBytes = 4L * 1024 * 1024, int keyWindow = 100_000)
+    protected FileLogStore Open(
+        FsyncMode fsync = FsyncMode.Always, long segmentBytes = 64L * 1024 * 1024, long cacheBytes = 4L * 1024 * 1024, int keyWindow = 100_000, int indexStride = 128)
     {
-        var options = new StorageOptions { Path = StorePath, Fsync = fsync, SegmentBytes = segmentBytes, CacheBytes = cacheBytes, KeyWindow = keyWindow };
+        var options = new StorageOptions
+        {
+            Path = StorePath, Fsync = fsync, SegmentBytes = segmentBytes, CacheBytes = cacheBytes, KeyWindow = keyWindow, IndexStride = indexStride,
+        };
         var store = (FileLogStore)LogStores.Open(options);
         _opened.Add(store);
         return store;

@@ -9,7 +9,7 @@ internal static class SegmentRecovery
 {
     public static (List<Segment> Segments, RecoveryReport Report) Recover(string directory, LogState state)
     {
-        var segments = new List<Segment>();
+        var segments = state.Segments;
         long records = 0, bytesCut = 0;
         var dropped = 0;
         string? damage = null;
