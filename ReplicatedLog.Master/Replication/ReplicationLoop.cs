@@ -86,6 +86,10 @@ public sealed partial class ReplicationLoop(
             return;
         }
 
+        // To the back of the thread pool's queue before taking the batch: appends already waiting to be handled get
+        // in first, so under load a batch carries more of them, and the requests (one per batch on each secondary)
+        // are fewer. Idle, this costs a hop of a few microseconds.
+        await Task.Yield();
         var from = peer.NextIndex;
         var batch = log.ReadBatch(from, options.BatchMaxEntries, options.BatchMaxBytes);
         if (batch.Count == 0)
