@@ -13,9 +13,9 @@ namespace ReplicatedLog.Core.Storage;
 /// was written since its last fsync, so appends that arrive together share one, and only then moves
 /// <see cref="DurableIndex"/> on. Memory holds a bounded cache of the most recent entries and, for the older ones, a
 /// <see cref="SparseIndex"/>: 24 bytes about every <see cref="StorageOptions.IndexStride"/> entries (one every 128),
-/// from which their records, and the running checksum at any of them, are read forward in the files. Changes are serialized by the owner, as
-/// <see cref="ILogStore"/> says; reads may come from any thread. A failed write or fsync faults the store: later
-/// changes throw, and waiters fail, with that <see cref="IOException"/>.
+/// from which their records, and the running checksum at any of them, are read forward in the files. Changes are
+/// serialized by the owner, as <see cref="ILogStore"/> says; reads may come from any thread. A failed write or fsync
+/// faults the store: later changes throw, and waiters fail, with that <see cref="IOException"/>.
 /// </summary>
 public sealed class FileLogStore : ILogStore
 {
