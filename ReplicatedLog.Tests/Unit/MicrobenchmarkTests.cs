@@ -37,6 +37,7 @@ public sealed class MicrobenchmarkTests
                 "AppendRequestReaderBenchmarks.ReadAppend",
                 "FsyncedLogStoreAppendBenchmarks.AppendBatch",
                 "LogStoreAppendBenchmarks.AppendBatch",
+                "LogStoreReadBenchmarks.ReadBetweenMarks",
                 "LogStoreReadBenchmarks.ReadStart",
                 "LogStoreReadBenchmarks.ReadTail",
                 "ReplicationBatchWireBenchmarks.Deserialize",
@@ -103,7 +104,7 @@ public sealed class MicrobenchmarkTests
     [Theory]
     [InlineData(StoreKind.InMemory)]
     [InlineData(StoreKind.FileFsyncAlways)]
-    public void TheReadBenchmarksReadTheTailAndTheStartOfAStoreLargerThanTheFileStoresCache(StoreKind kind)
+    public void TheReadBenchmarksReadTheTailTheStartAndBetweenMarksOfAStoreLargerThanTheFileStoresCache(StoreKind kind)
     {
         const long heldBytes = LogStoreReadBenchmarks.Held * (ScratchStore.MessageBytes + EntryCache.EntryOverheadBytes);
         Assert.True(heldBytes > new StorageOptions().CacheBytes, "the start of the log would be read from the cache");
@@ -120,6 +121,9 @@ public sealed class MicrobenchmarkTests
             var start = bench.ReadStart();
             Assert.Equal(Indexes(1, LogStoreReadBenchmarks.Count), start.Select(e => e.Index));
             Assert.All(start, entry => Assert.Equal(ScratchStore.Message, entry.Message));
+            var between = bench.ReadBetweenMarks();
+            Assert.Equal(Indexes(LogStoreReadBenchmarks.Count + 1, LogStoreReadBenchmarks.Count), between.Select(e => e.Index));
+            Assert.All(between, entry => Assert.Equal(ScratchStore.Message, entry.Message));
         }
         finally
         {
