@@ -1,8 +1,9 @@
 namespace ReplicatedLog.Core.Log;
 
 /// <summary>
-/// The running checksum at every index of one log (8 bytes an entry), kept by its store: appended to as the log
-/// grows, cut back when it is truncated. Appends are serialized by the owner; reads may come from any thread.
+/// The running checksum at every index of one log (8 bytes an entry), kept by the in-memory store: appended to as
+/// the log grows, cut back when it is truncated. Appends are serialized by the owner; reads may come from any thread.
+/// (A file store keeps a checksum only every so many entries: see its sparse index.)
 /// </summary>
 public sealed class RunningChecksums
 {
@@ -30,24 +31,6 @@ public sealed class RunningChecksums
             {
                 Add(entry.Index, LogChecksum.Next(Last(entry.Index), entry));
             }
-        }
-    }
-
-    /// <summary>Appends one entry (without the list a batch needs).</summary>
-    public void Append(LogEntry entry)
-    {
-        lock (_gate)
-        {
-            Add(entry.Index, LogChecksum.Next(Last(entry.Index), entry));
-        }
-    }
-
-    /// <summary>Appends the entry at <paramref name="index"/> from its message as UTF-8 bytes.</summary>
-    public void Append(long index, ReadOnlySpan<byte> utf8Message)
-    {
-        lock (_gate)
-        {
-            Add(index, LogChecksum.Next(Last(index), index, utf8Message));
         }
     }
 
