@@ -36,12 +36,8 @@ internal sealed class LogState(StorageOptions options)
         LogId = logId;
     }
 
-    public void AddEntry(LogEntry entry, int messageBytes, long position)
-    {
-        var checksum = LogChecksum.Next(Index.LastChecksum, entry);
-        Index.Add(entry.Index, position, checksum);
-        Cache.Add(entry, messageBytes, checksum);
-    }
+    public void AddEntry(LogEntry entry, int messageBytes, long position) =>
+        Take(entry, messageBytes, position, LogChecksum.Next(Index.LastChecksum, entry));
 
     public void TruncateFrom(long index)
     {
@@ -80,9 +76,8 @@ internal sealed class LogState(StorageOptions options)
         switch (record.Type)
         {
             case RecordType.Entry when record.Number == LastIndex + 1:
-                var checksum = LogChecksum.Next(Index.LastChecksum, record.Number, record.Text);
-                Index.Add(record.Number, position, checksum);
-                Cache.Add(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length, checksum);
+                Take(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length, position,
+                    LogChecksum.Next(Index.LastChecksum, record.Number, record.Text));
                 return true;
             case RecordType.Key:
                 Keys.Record(Encoding.UTF8.GetString(record.Text), record.Number);
@@ -99,5 +94,12 @@ internal sealed class LogState(StorageOptions options)
             default:
                 return false;
         }
+    }
+
+    /// <summary>Takes the entry after the last, with the running checksum at it: where it is, and into the cache.</summary>
+    private void Take(LogEntry entry, int messageBytes, long position, ulong checksum)
+    {
+        Index.Add(entry.Index, position, checksum);
+        Cache.Add(entry, messageBytes, checksum);
     }
 }

@@ -59,7 +59,7 @@ internal sealed class SparseIndex(int stride)
         (LastIndex, LastChecksum, _markNext) = (index - 1, checksumBefore, true);
     }
 
-    /// <summary>The checksum at <paramref name="index"/> when a mark gives it (the mark of the entry after it).</summary>
+    /// <summary>The checksum at the entry before <paramref name="next"/>, when <paramref name="next"/> has a mark.</summary>
     public bool TryChecksumBefore(long next, out ulong checksum)
     {
         var at = FirstAtOrAfter(next);
