@@ -75,7 +75,7 @@ public static partial class MasterApp
             var registry = new SecondaryRegistry(
                 sp.GetRequiredService<AcknowledgementBarrier>(),
                 sp.GetRequiredService<IOptions<HealthOptions>>().Value,
-                address => new HttpSecondaryClient(http, address, token),
+                address => new HttpSecondaryClient(http, address, token, sp.GetRequiredService<IOptions<ReplicationOptions>>().Value.Stream),
                 members);
             foreach (var (name, address) in ConfiguredSecondaries.Read(
                 sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ServiceEndpointResolver>()))

@@ -27,6 +27,8 @@ public static class SecondaryApp
         var app = builder.Build();
         // Its gauges report from the start, before the first batch or probe asks for the replica.
         app.Services.GetRequiredService<SecondaryMetrics>();
+        // The master's replication stream (GET /replication/stream) is a WebSocket.
+        app.UseWebSockets();
         app.MapDefaultEndpoints();
         app.MapMessagesApi();
         app.MapReplicationApi();

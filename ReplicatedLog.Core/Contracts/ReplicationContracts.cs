@@ -24,6 +24,19 @@ public sealed record AppendEntriesRequest(
 public sealed record AppendEntriesResponse(string InstanceId, string? LogId, long AppliedIndex, int HeldBack);
 
 /// <summary>
+/// Master to secondary, one message of the replication stream: an append as <c>POST /replication/append</c> takes it,
+/// with the W3C trace context (<c>traceparent</c>) of the batch that an HTTP request would carry in its headers.
+/// </summary>
+public sealed record StreamedAppend(AppendEntriesRequest Request, string? TraceParent = null);
+
+/// <summary>
+/// Secondary to master, one message of the replication stream: the answer to the append before it, with the status
+/// <c>POST /replication/append</c> would answer: 200 with <paramref name="Response"/>; 400 (a malformed append), 409
+/// (another log, or an older run of the master) or 500 (an injected fault) with <paramref name="Detail"/>.
+/// </summary>
+public sealed record StreamedAnswer(int Status, AppendEntriesResponse? Response = null, string? Detail = null);
+
+/// <summary>
 /// Master to secondary, every heartbeat interval; it carries the master's generation and base as an append does, so
 /// that a secondary drops a lost suffix as soon as a new master run speaks to it.
 /// </summary>

@@ -7,6 +7,8 @@ namespace ReplicatedLog.Core.Contracts;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(AppendEntriesRequest))]
 [JsonSerializable(typeof(AppendEntriesResponse))]
+[JsonSerializable(typeof(StreamedAppend))]
+[JsonSerializable(typeof(StreamedAnswer))]
 [JsonSerializable(typeof(HeartbeatRequest))]
 [JsonSerializable(typeof(HeartbeatResponse))]
 [JsonSerializable(typeof(RegisterSecondaryRequest))]

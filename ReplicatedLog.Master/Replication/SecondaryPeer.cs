@@ -284,11 +284,15 @@ public sealed class SecondaryPeer
         }
     }
 
-    /// <summary>Takes the secondary out of the cluster: its loops end and it no longer counts toward any write.</summary>
+    /// <summary>
+    /// Takes the secondary out of the cluster: its loops end, it no longer counts toward any write, and its client
+    /// lets go of what it holds open (the replication stream).
+    /// </summary>
     public void Remove()
     {
         _barrier.RemoveMember(this);
         _removed.Cancel();
+        (Client as IDisposable)?.Dispose();
     }
 
     /// <summary>Starts one replication attempt that <see cref="Kick"/> can interrupt.</summary>

@@ -9,10 +9,13 @@ namespace ReplicatedLog.Master.Transport;
 
 /// <summary>
 /// Talks to one secondary over HTTP: a refusal of this log (409) becomes a <see cref="LogRefusedException"/>, every
-/// other way a call can fail a <see cref="SecondaryUnavailableException"/>.
+/// other way a call can fail a <see cref="SecondaryUnavailableException"/>. Appends go on the replication stream
+/// (<see cref="ReplicationStreamClient"/>) unless <paramref name="stream"/> is false or the secondary does not serve
+/// it; then each is a <c>POST /replication/append</c>.
 /// </summary>
-public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? clusterToken) : ISecondaryClient
+public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? clusterToken, bool stream = true) : ISecondaryClient, IDisposable
 {
+    private readonly ReplicationStreamClient? _stream = stream ? new ReplicationStreamClient(clusterToken) : null;
     private Uri _address = address;
 
     public Uri Address
@@ -21,9 +24,11 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
         set => Volatile.Write(ref _address, value);
     }
 
-    public Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken) =>
-        PostAsync(ClusterRoutes.Append, request, WireJsonContext.Default.AppendEntriesRequest,
-            WireJsonContext.Default.AppendEntriesResponse, cancellationToken);
+    public async Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken) =>
+        _stream is not null && await _stream.AppendAsync(Address, request, cancellationToken).ConfigureAwait(false) is { } answered
+            ? answered
+            : await PostAsync(ClusterRoutes.Append, request, WireJsonContext.Default.AppendEntriesRequest,
+                WireJsonContext.Default.AppendEntriesResponse, cancellationToken).ConfigureAwait(false);
 
     public Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken) =>
         PostAsync(ClusterRoutes.Heartbeat, request, WireJsonContext.Default.HeartbeatRequest,
@@ -32,6 +37,8 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
     public Task<LogPage> ReadAsync(long from, int limit, CancellationToken cancellationToken) =>
         CallAsync(new Uri(Address, $"/log?from={from}&limit={limit}"),
             (target, ct) => http.GetAsync(target, WireJsonContext.Default.LogPage, clusterToken, ct), cancellationToken);
+
+    public void Dispose() => _stream?.Dispose();
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(
         string path,

@@ -83,11 +83,44 @@ public sealed partial class FaultInjector
         }
     }
 
-    public bool ShouldDrop() => Enabled && Roll(Volatile.Read(ref _dropRate));
+    /// <summary>Whether to drop this replication request before applying it (and says so in the log when it does).</summary>
+    public bool ShouldDrop()
+    {
+        if (!Enabled || !Roll(Volatile.Read(ref _dropRate)))
+        {
+            return false;
+        }
 
-    public bool ShouldFailAfterApply() => Enabled && Roll(Volatile.Read(ref _errorAfterApplyRate));
+        LogDropped(_logger);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether to answer an error although the request was applied up to <paramref name="appliedIndex"/> (and says so
+    /// in the log when it does).
+    /// </summary>
+    public bool ShouldFailAfterApply(long appliedIndex)
+    {
+        if (!Enabled || !Roll(Volatile.Read(ref _errorAfterApplyRate)))
+        {
+            return false;
+        }
+
+        LogInjectedError(_logger, appliedIndex);
+        return true;
+    }
+
+    /// <summary>The detail of the error answered by <see cref="ShouldFailAfterApply"/>.</summary>
+    public static string FailedAfterApply(long appliedIndex) =>
+        $"Injected fault: the entries were applied (up to {appliedIndex}), this answer is an error.";
 
     private static bool Roll(double rate) => rate > 0 && Random.Shared.NextDouble() < rate;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Injected fault: dropped a replication request before applying")]
+    private static partial void LogDropped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Injected fault: answering 500 after applying up to {AppliedIndex}")]
+    private static partial void LogInjectedError(ILogger logger, long appliedIndex);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Faults now: error after apply {ErrorRate:P0}, drop {DropRate:P0}, paused {Paused}")]

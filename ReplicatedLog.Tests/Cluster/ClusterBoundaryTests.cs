@@ -24,6 +24,7 @@ public sealed class ClusterBoundaryTests
         {
             (HttpMethod.Post, new Uri(secondary, "replication/append"), "{\"logId\":\"x\",\"entries\":[{\"index\":2,\"message\":\"forged\"}]}"),
             (HttpMethod.Post, new Uri(secondary, "replication/heartbeat"), "{\"logId\":\"x\",\"masterLastIndex\":0}"),
+            (HttpMethod.Get, new Uri(secondary, "replication/stream"), ""),
             (HttpMethod.Put, new Uri(secondary, "admin/faults"), "{\"paused\":true}"),
             (HttpMethod.Post, new Uri(cluster.MasterUrl, "replication/register"), "{\"name\":\"evil\",\"url\":\"http://127.0.0.1:1/\"}"),
             (HttpMethod.Delete, new Uri(cluster.MasterUrl, "admin/secondaries/" + cluster.Registry.Peers[0].Name), ""),

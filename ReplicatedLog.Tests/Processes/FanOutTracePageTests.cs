@@ -83,12 +83,12 @@ public sealed class FanOutTracePageTests(TracedCluster traced) : IClassFixture<T
         Assert.Contains(own, s => Is(s, "master", "POST /messages"));
         Assert.Contains(own, s => Is(s, "master", "wait for w"));
 
-        // Each batch: the master's send, its HTTP call, the secondary's request.
+        // Each batch: the master's send, its call on the replication stream, the secondary's receipt of it.
         var slowBatch = BatchTo(trace, "secondary-2")!.Value;
         var spans = slowBatch.GetProperty("spans").EnumerateArray().ToList();
         Assert.Contains(spans, s => Is(s, "master", "replicate to secondary-2"));
         Assert.Contains(spans, s => s.GetProperty("service").GetString() == "master" && s.GetProperty("kind").GetString() == "Client");
-        Assert.Contains(spans, s => Is(s, "secondary-2", "POST /replication/append"));
+        Assert.Contains(spans, s => Is(s, "secondary-2", "replication/stream append"));
         Assert.True(spans.All(s => s.GetProperty("offsetMs").GetDouble() >= 0), "a batch drawn before the append it carried");
 
         Assert.Equal(["master", "secondary-1", "secondary-2"], trace.GetProperty("services").EnumerateArray().Select(s => s.GetString()).Order());

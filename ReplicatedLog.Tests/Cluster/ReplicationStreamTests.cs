@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ReplicatedLog.Core.Contracts;
+using ReplicatedLog.Tests.Support;
+
+namespace ReplicatedLog.Tests.Cluster;
+
+/// <summary>
+/// The replication stream: appends reach a secondary as messages on one WebSocket that stays open, not as an HTTP
+/// request each; a secondary that does not serve it still gets them as requests; what is not an append gets the
+/// answer the HTTP route would give, and the stream goes on.
+/// </summary>
+public sealed class ReplicationStreamTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AppendsTravelOnOneStreamUnlessItIsTurnedOff(bool stream)
+    {
+        var requests = new ConcurrentDictionary<string, int>();
+        await using var cluster = await TestCluster.StartAsync(secondaries: 1,
+            master: new() { ["Replication:Stream"] = stream ? "true" : "false" },
+            configure: b => b.Services.AddSingleton<IStartupFilter>(new RequestCounter(requests, null)));
+        await cluster.WaitForWritableAsync();
+
+        var expected = Enumerable.Range(1, 20).Select(i => $"m{i}").ToList();
+        foreach (var message in expected)
+        {
+            Assert.Equal(2, (await cluster.AppendOkAsync(message, 2)).Acks);
+        }
+
+        Assert.Equal(expected, await TestCluster.MessagesAsync(cluster.Secondaries[0].Url));
+        // Appends that were applied: the secondary's warm-up sends itself one that is refused (400).
+        var (upgrades, posts) = (requests.GetValueOrDefault("/replication/stream"), requests.GetValueOrDefault("/replication/append 200"));
+        if (stream)
+        {
+            // One stream (another only if a heartbeat's kick cut the first short), no POST.
+            Assert.True(upgrades is >= 1 and <= 2 && posts == 0, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected one stream and no POST");
+        }
+        else
+        {
+            Assert.True(upgrades == 0 && posts >= 20, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected a POST each and no stream");
+        }
+    }
+
+    [Fact]
+    public async Task ASecondaryThatDoesNotServeTheStreamGetsEachAppendAsARequest()
+    {
+        var requests = new ConcurrentDictionary<string, int>();
+        await using var cluster = await TestCluster.StartAsync(secondaries: 1,
+            configure: b => b.Services.AddSingleton<IStartupFilter>(new RequestCounter(requests, notServed: "/replication/stream")));
+        await cluster.WaitForWritableAsync();
+
+        Assert.Equal(2, (await cluster.AppendOkAsync("first", 2)).Acks);
+        Assert.Equal(2, (await cluster.AppendOkAsync("second", 2)).Acks);
+
+        Assert.Equal(["first", "second"], await TestCluster.MessagesAsync(cluster.Secondaries[0].Url));
+        Assert.True(requests.GetValueOrDefault("/replication/append 200") >= 2, $"POSTs applied: {requests.GetValueOrDefault("/replication/append 200")}");
+        Assert.Equal(1, requests.GetValueOrDefault("/replication/stream"));
+    }
+
+    [Fact]
+    public async Task WhatIsNotAnAppendGetsA400AnswerAndTheStreamGoesOn()
+    {
+        // The master is pointed elsewhere: this test speaks for it, from loopback (protected mode lets it in).
+        await using var cluster = await TestCluster.StartAsync(secondaries: 1, master: new() { ["Replication:Secondaries:0"] = "http://127.0.0.1:1/" });
+        var secondary = cluster.Secondaries[0].Url;
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{secondary.Authority}/replication/stream"), CancellationToken.None);
+
+        var notJson = await CallAsync(socket, "this is not JSON");
+        Assert.Equal(400, notJson.Status);
+        Assert.Contains("not an append", notJson.Detail);
+        var noLog = await CallAsync(socket, """{"request":{"logId":"","entries":[{"index":1,"message":"x"}]}}""");
+        Assert.Equal(400, noLog.Status);
+        Assert.Contains("logId", noLog.Detail);
+
+        var applied = await CallAsync(socket, """{"request":{"logId":"a-log","entries":[{"index":1,"message":"kept"}]}}""");
+        Assert.Equal((200, 1L), (applied.Status, applied.Response!.AppliedIndex));
+        Assert.Equal(["kept"], await TestCluster.MessagesAsync(secondary));
+
+        var otherLog = await CallAsync(socket, """{"request":{"logId":"another-log","entries":[{"index":2,"message":"refused"}]}}""");
+        Assert.Equal(409, otherLog.Status);
+        Assert.Equal(["kept"], await TestCluster.MessagesAsync(secondary));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        // The route without the upgrade: a 400 with a problem-details body that says what it takes.
+        using var plain = await TestCluster.SendRawAsync(HttpMethod.Get, new Uri(secondary, "replication/stream"), "");
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("WebSocket", await plain.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<StreamedAnswer> CallAsync(ClientWebSocket socket, string message)
+    {
+        await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer.AsMemory(length), timeout.Token);
+            Assert.Equal(WebSocketMessageType.Text, received.MessageType);
+            length += received.Count;
+            if (received.EndOfMessage)
+            {
+                return JsonSerializer.Deserialize(buffer.AsSpan(0, length), WireJsonContext.Default.StreamedAnswer)!;
+            }
+        }
+    }
+
+    /// <summary>Counts every node's requests by path, and by path and status once answered; answers 404 to <paramref name="notServed"/>, as a node without that route would.</summary>
+    private sealed class RequestCounter(ConcurrentDictionary<string, int> requests, string? notServed) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                var path = context.Request.Path.Value ?? "";
+                requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+                if (path == notServed)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+
+                await nextMiddleware(context);
+                requests.AddOrUpdate($"{path} {context.Response.StatusCode}", 1, (_, n) => n + 1);
+            });
+            next(app);
+        };
+    }
+}
