@@ -13,6 +13,12 @@ public interface ISecondaryClient
 
     Task<AppendEntriesResponse> AppendAsync(AppendEntriesRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gets ready for the first append ahead of it (opens the replication stream), so that append does not wait for
+    /// it. Quiet about failures: the append meets them again, and reports them.
+    /// </summary>
+    Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken);
 
     /// <summary>A page of the secondary's log (<c>GET /log</c>): how a master that lost its log takes it back.</summary>

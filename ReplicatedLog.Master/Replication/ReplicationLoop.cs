@@ -24,6 +24,7 @@ public sealed partial class ReplicationLoop(
 {
     private static readonly ActivitySource Source = new(Appender.TelemetryName);
     private readonly KeyValuePair<string, object?> _secondaryTag = MasterMetrics.Secondary(peer.Name);
+    private bool _prepared;
 
     /// <summary>
     /// The retry pipeline of one secondary: the project's unbounded retry with backoff, except that an Unhealthy
@@ -97,6 +98,22 @@ public sealed partial class ReplicationLoop(
         var batch = log.ReadBatch(from, options.BatchMaxEntries, options.BatchMaxBytes);
         if (batch.Count == 0)
         {
+            if (!_prepared)
+            {
+                // Once, while there is nothing to send: open what the first batch needs (the stream), bounded as an attempt.
+                _prepared = true;
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                bounded.CancelAfter(TimeSpan.FromMilliseconds(options.Retry.AttemptTimeoutMs));
+                try
+                {
+                    await peer.Client.PrepareAsync(bounded.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    // Not ready in time: the first batch opens it.
+                }
+            }
+
             await Task.WhenAny(log.WhenAppendedAfter(from - 1), peer.WhenKicked).WaitAsync(stopping).ConfigureAwait(false);
             return;
         }

@@ -38,6 +38,8 @@ public sealed class HttpSecondaryClient(HttpClient http, Uri address, string? cl
         CallAsync(new Uri(Address, $"/log?from={from}&limit={limit}"),
             (target, ct) => http.GetAsync(target, WireJsonContext.Default.LogPage, clusterToken, ct), cancellationToken);
 
+    public Task PrepareAsync(CancellationToken cancellationToken) => _stream?.OpenAsync(Address, cancellationToken) ?? Task.CompletedTask;
+
     public void Dispose() => _stream?.Dispose();
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(

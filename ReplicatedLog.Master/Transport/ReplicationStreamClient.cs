@@ -85,6 +85,38 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the stream to <paramref name="address"/> unless it is open, and sends it an append without a log id,
+    /// which the secondary refuses (400) without looking further: the first real append then waits neither for the
+    /// connection nor for this side's first send and read to compile. A failure is left for that append to meet and
+    /// report.
+    /// </summary>
+    public async Task OpenAsync(Uri address, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!(_socket is { State: WebSocketState.Open } && address == _connectedTo) && address != _notServedBy
+                && await ConnectAsync(address, cancellationToken).ConfigureAwait(false) is { } socket)
+            {
+                await CallAsync(socket, new StreamedAppend(new AppendEntriesRequest("", [])), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or SecondaryUnavailableException or JsonException or OperationCanceledException)
+        {
+            // The first append opens it again, and says what failed.
+            Close();
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
     public void Dispose()
     {
         Close();

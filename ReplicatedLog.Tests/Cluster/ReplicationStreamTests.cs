@@ -37,16 +37,17 @@ public sealed class ReplicationStreamTests
         }
 
         Assert.Equal(expected, await TestCluster.MessagesAsync(cluster.Secondaries[0].Url));
-        // Appends that were applied: the secondary's warm-up sends itself one that is refused (400).
+        // Appends that were applied: the secondary's warm-up sends itself one that is refused (400), as a request and
+        // on a stream of its own.
         var (upgrades, posts) = (requests.GetValueOrDefault("/replication/stream"), requests.GetValueOrDefault("/replication/append 200"));
         if (stream)
         {
-            // One stream (another only if a heartbeat's kick cut the first short), no POST.
-            Assert.True(upgrades is >= 1 and <= 2 && posts == 0, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected one stream and no POST");
+            // The master's stream (another only if a heartbeat's kick cut the first short) and the warm-up's, no POST.
+            Assert.True(upgrades is >= 1 and <= 3 && posts == 0, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected one stream and no POST");
         }
         else
         {
-            Assert.True(upgrades == 0 && posts >= 20, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected a POST each and no stream");
+            Assert.True(upgrades <= 1 && posts >= 20, $"{upgrades} stream upgrades and {posts} POSTs for 20 appends; expected a POST each and no stream but the warm-up's");
         }
     }
 
@@ -63,7 +64,8 @@ public sealed class ReplicationStreamTests
 
         Assert.Equal(["first", "second"], await TestCluster.MessagesAsync(cluster.Secondaries[0].Url));
         Assert.True(requests.GetValueOrDefault("/replication/append 200") >= 2, $"POSTs applied: {requests.GetValueOrDefault("/replication/append 200")}");
-        Assert.Equal(1, requests.GetValueOrDefault("/replication/stream"));
+        // The master asked once (and then not again for a while), the secondary's warm-up once.
+        Assert.InRange(requests.GetValueOrDefault("/replication/stream"), 1, 2);
     }
 
     [Fact]
