@@ -45,6 +45,11 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         }
 
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The call's span, as an HTTP request would have one (failed in red when the attempt fails, connecting
+        // included); the secondary's span of the batch is its child.
+        var call = Source.StartActivity(ClusterRoutes.StreamAppendSpan, ActivityKind.Client);
+        call?.SetTag("server.address", address.Host);
+        call?.SetTag("server.port", address.Port);
         try
         {
             var socket = _socket is { State: WebSocketState.Open } && address == _connectedTo
@@ -52,13 +57,10 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
                 : await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
             if (socket is null)
             {
+                call?.SetTag("replicatedlog.stream", "not served: sent as a request");
                 return null;
             }
 
-            // The call's span, as an HTTP request would have one; the secondary's span of the batch is its child.
-            using var call = Source.StartActivity(ClusterRoutes.StreamAppendSpan, ActivityKind.Client);
-            call?.SetTag("server.address", address.Host);
-            call?.SetTag("server.port", address.Port);
             var answer = await CallAsync(socket, new StreamedAppend(request, Activity.Current?.Id), cancellationToken).ConfigureAwait(false);
             call?.SetTag("replicatedlog.status", answer.Status);
             return answer.Status switch
@@ -72,15 +74,18 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         {
             // The stream is in an unknown state (an answer may still come): the next append opens a new one.
             Close();
-            throw ex switch
+            var failure = ex switch
             {
                 WebSocketException => new SecondaryUnavailableException($"The replication stream to {address} broke: {ex.Message}", ex),
                 JsonException => new SecondaryUnavailableException($"{address} answered on the replication stream with a message that is not the expected JSON", ex),
                 _ => ex,
             };
+            call?.SetStatus(ActivityStatusCode.Error, failure is OperationCanceledException ? "timed out or interrupted" : failure.Message);
+            throw failure;
         }
         finally
         {
+            call?.Dispose();
             _one.Release();
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -98,6 +99,46 @@ public sealed class ReplicationStreamTests
         Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
         Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
         Assert.Contains("WebSocket", await plain.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ABatchThatFailsOnTheStreamIsAFailedCallInItsTraceAndIsSentAgain()
+    {
+        var stopped = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "ReplicatedLog.Master",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var cluster = await TestCluster.StartAsync(secondaries: 1, secondary: _ => new() { ["Faults:Enabled"] = "true" });
+        await cluster.WaitForWritableAsync();
+        var secondary = cluster.Secondaries[0].Url;
+        using (var dropping = await TestCluster.SendRawAsync(HttpMethod.Put, new Uri(secondary, "admin/faults"), "{\"dropRate\": 1}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, dropping.StatusCode);
+        }
+
+        // w=1: the master alone; every batch to the secondary has its connection cut before it is applied.
+        Assert.Equal(1, (await cluster.AppendOkAsync("dropped, then sent again", 1)).Acks);
+        var address = secondary.Port;
+        var failed = await Eventually.MatchAsync("a failed call on the stream", () => Task.FromResult(
+                stopped.FirstOrDefault(a => a.OperationName == ClusterRoutes.StreamAppendSpan && Equals(a.GetTagItem("server.port"), address)
+                    && a.Status == ActivityStatusCode.Error)),
+            a => a is not null, describe: _ => string.Join(", ", stopped.Select(a => $"{a.OperationName} {a.Status}")));
+        Assert.Equal(ActivityKind.Client, failed!.Kind);
+        Assert.Contains("broke", failed.StatusDescription);
+        Assert.Empty(await TestCluster.MessagesAsync(secondary));
+
+        using (var healed = await TestCluster.SendRawAsync(HttpMethod.Put, new Uri(secondary, "admin/faults"), "{\"dropRate\": 0}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, healed.StatusCode);
+        }
+
+        await cluster.WaitForConvergenceAsync(["dropped, then sent again"]);
+        Assert.Contains(stopped, a => a.OperationName == ClusterRoutes.StreamAppendSpan && Equals(a.GetTagItem("server.port"), address)
+            && a.Status != ActivityStatusCode.Error && Equals(a.GetTagItem("replicatedlog.status"), 200));
     }
 
     private static async Task<StreamedAnswer> CallAsync(ClientWebSocket socket, string message)
