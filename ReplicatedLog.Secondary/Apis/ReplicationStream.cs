@@ -50,9 +50,10 @@ public sealed partial class ReplicationStream
         var limit = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? int.MaxValue;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        LogOpened(logger, http.Connection.RemoteIpAddress?.ToString(), http.Connection.RemotePort);
+        var (address, port) = (http.Connection.RemoteIpAddress?.ToString(), http.Connection.RemotePort);
+        LogOpened(logger, address, port);
         var reason = await new ReplicationStream(socket, replica, faults, logger, limit).RunAsync(ended.Token);
-        LogClosed(logger, reason);
+        LogClosed(logger, address, port, reason);
         return Results.Empty;
     }
 
@@ -67,7 +68,7 @@ public sealed partial class ReplicationStream
                 if (length < 0)
                 {
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken);
-                    return "closed by the master";
+                    return "closed by the caller";
                 }
 
                 if (length > _maxMessageBytes)
@@ -178,9 +179,10 @@ public sealed partial class ReplicationStream
         await _socket.SendAsync(_answer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replication stream from the master at {Address}:{Port} opened")]
+    // "The caller", not "the master": this secondary's own warm-up opens one at start too.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication stream from {Address}:{Port} opened")]
     private static partial void LogOpened(ILogger logger, string? address, int port);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replication stream ended: {Reason}")]
-    private static partial void LogClosed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication stream from {Address}:{Port} ended: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string? address, int port, string reason);
 }
