@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -15,14 +14,7 @@ public sealed class FanOutTraceTests
     [Fact]
     public async Task AW3AppendIsLinkedFromTheBatchThatCarriedItToEachSecondaryWithItsDelayAndApply()
     {
-        var stopped = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name.StartsWith("ReplicatedLog.", StringComparison.Ordinal) || s.Name is "System.Net.Http" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var stopped = new StoppedActivities(s => s.Name.StartsWith("ReplicatedLog.", StringComparison.Ordinal) || s.Name is "System.Net.Http" or "Microsoft.AspNetCore");
         await using var cluster = await TestCluster.StartAsync(2, secondary: i => i == 1 ? new() { ["Replication:DelayMs"] = "200" } : []);
         await cluster.WaitForWritableAsync();
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using ReplicatedLog.ServiceDefaults.Telemetry;
 using ReplicatedLog.Tests.Support;
@@ -16,14 +15,7 @@ public sealed class QuietTracesTests
     [InlineData(true)]
     public async Task AHealthProbeIsNotRecordedUnlessTracingIsToldToAndAnAppendIsNamedByItsRoute(bool recordProbes)
     {
-        var stopped = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var stopped = new StoppedActivities(s => s.Name == "Microsoft.AspNetCore");
         await using var cluster = await TestCluster.StartAsync(secondaries: 0,
             master: new() { ["Tracing:RecordProbesAndHeartbeats"] = recordProbes ? "true" : "false" });
 

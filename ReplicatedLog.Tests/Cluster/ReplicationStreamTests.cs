@@ -104,14 +104,7 @@ public sealed class ReplicationStreamTests
     [Fact]
     public async Task ABatchThatFailsOnTheStreamIsAFailedCallInItsTraceAndIsSentAgain()
     {
-        var stopped = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == "ReplicatedLog.Master",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var stopped = new StoppedActivities(s => s.Name == "ReplicatedLog.Master");
         await using var cluster = await TestCluster.StartAsync(secondaries: 1, secondary: _ => new() { ["Faults:Enabled"] = "true" });
         await cluster.WaitForWritableAsync();
         var secondary = cluster.Secondaries[0].Url;
