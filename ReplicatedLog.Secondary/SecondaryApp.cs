@@ -26,13 +26,14 @@ public static class SecondaryApp
     /// too. A secondary's work on a batch is short, and most of it comes on one connection, the master's replication
     /// stream: handing each message to the thread pool cost more than handling it, in the wake-ups and in the pool's
     /// idle workers spinning on two cores shared by every node. Measured alternately with it off (ad-hoc runs with
-    /// wrk, a master and its secondaries in memory, on this project's 2-core machine): at one client, w=3, the secondaries took 180 to 205 µs of
-    /// CPU an append against 358 to 400, and the cluster did 2,620 to 2,921 appends/s against 2,380 to 2,501; with 8
-    /// secondaries at 64 clients, w=majority, 50 to 56 µs against 63 to 70, and 13,090 to 14,440/s against 12,269 to
-    /// 13,258. The price: anything slow on the socket thread stalls this node's other connections for as long, so a
-    /// secondary's handlers do nothing that blocks (short locks; durable writes and fsyncs are the store's own thread).
-    /// The master keeps the thread pool: its many client connections need it (inline there too, 16,650 to 19,450 appends/s
-    /// against 21,438 to 24,109 at 64 clients, w=3, 2 secondaries).
+    /// wrk, a master and its secondaries in memory, on this project's 2-core machine): at one client, w=3, the
+    /// secondaries took 180 to 205 µs of CPU an append against 358 to 400, and the cluster did 2,620 to 2,921
+    /// appends/s against 2,380 to 2,501; with 8 secondaries at 64 clients, w=majority, 50 to 56 µs against 63 to 70,
+    /// and 13,090 to 14,440/s against 12,269 to 13,258. The price: anything slow on the socket thread stalls this
+    /// node's other connections for as long, so a secondary's handlers do nothing that blocks (short locks; durable
+    /// writes and fsyncs are the store's own thread). The master keeps the thread pool: its many client connections
+    /// need it (inline there too, 16,650 to 19,450 appends/s against 21,438 to 24,109 at 64 clients, w=3, 2
+    /// secondaries).
     /// Called by Program, before anything touches a socket: the runtime reads the switch once.
     /// </summary>
     public static void PreferInlineSocketWork()

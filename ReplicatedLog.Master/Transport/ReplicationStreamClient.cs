@@ -39,7 +39,7 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
     /// </summary>
     public async Task<AppendEntriesResponse?> AppendAsync(Uri address, AppendEntriesRequest request, CancellationToken cancellationToken)
     {
-        if (address == _notServedBy && Stopwatch.GetElapsedTime(_notServedSince) < AskAgainAfter)
+        if (NotServedBy(address))
         {
             return null;
         }
@@ -52,7 +52,7 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         call?.SetTag("server.port", address.Port);
         try
         {
-            var socket = _socket is { State: WebSocketState.Open } && address == _connectedTo
+            var socket = IsOpenTo(address)
                 ? _socket
                 : await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
             if (socket is null)
@@ -101,7 +101,7 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         await _one.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!(_socket is { State: WebSocketState.Open } && address == _connectedTo) && address != _notServedBy
+            if (!IsOpenTo(address) && !NotServedBy(address)
                 && await ConnectAsync(address, cancellationToken).ConfigureAwait(false) is { } socket)
             {
                 await CallAsync(socket, new StreamedAppend(new AppendEntriesRequest("", [])), cancellationToken).ConfigureAwait(false);
@@ -127,6 +127,11 @@ public sealed class ReplicationStreamClient(string? clusterToken) : IDisposable
         Close();
         _writer?.Dispose();
     }
+
+    private bool IsOpenTo(Uri address) => _socket is { State: WebSocketState.Open } && address == _connectedTo;
+
+    /// <summary>Whether the secondary at <paramref name="address"/> answered the upgrade 404 less than <see cref="AskAgainAfter"/> ago.</summary>
+    private bool NotServedBy(Uri address) => address == _notServedBy && Stopwatch.GetElapsedTime(_notServedSince) < AskAgainAfter;
 
     private async Task<ClientWebSocket?> ConnectAsync(Uri address, CancellationToken cancellationToken)
     {
