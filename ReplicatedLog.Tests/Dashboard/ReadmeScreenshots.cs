@@ -77,7 +77,7 @@ public sealed class ReadmeScreenshots
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "replicate to secondary-2" }).First).ToContainTextAsync("secondary-2");
         await SaveAsync(page, images, "traces.png");
 
-        await msg3Link.ClickAsync();
+        await BrowserSession.FollowAsync(page, msg3Link);
         await ExpectHeadingAsync(page, "Trace");
         await Assertions.Expect(page.GetByText("wait for w").First).ToBeVisibleAsync();
         await ExpectSecondariesWorkShownAsync(page, msg3Trace!);

@@ -50,7 +50,7 @@ public sealed class TelemetryPagesBrowserTests
         var row = page.Locator("tbody tr").Filter(new() { HasText = "Append 7 timed out" });
         await Assertions.Expect(row).ToContainTextAsync("Warning");
 
-        await row.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
+        await BrowserSession.FollowAsync(page, row.GetByRole(AriaRole.Link, new() { Name = "trace" }));
         Assert.EndsWith($"/traces/detail/{traceId}", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator(".waterfall .label")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator(".waterfall .label").Nth(1)).ToContainTextAsync("wait for w");

@@ -40,7 +40,7 @@ public sealed class FanOutTracePageTests(TracedCluster traced) : IClassFixture<T
         }
 
         await Assertions.Expect(row).ToContainTextAsync(new Regex(@"201: index \d+, 3 acks"));
-        await row.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
+        await BrowserSession.FollowAsync(page, row.GetByRole(AriaRole.Link, new() { Name = "trace" }));
         Assert.Matches("/traces/detail/[0-9a-f]{32}$", page.Url);
 
         // The append's own spans, then a group per batch, each drawn on the append's axis as the batches arrive.
@@ -59,9 +59,9 @@ public sealed class FanOutTracePageTests(TracedCluster traced) : IClassFixture<T
 
         // A batch opens on its own, and leads back to the appends it carried.
         var appendUrl = page.Url;
-        await slow.Locator(".group a").First.ClickAsync();
+        await BrowserSession.FollowAsync(page, slow.Locator(".group a").First);
         await Assertions.Expect(page.Locator(".carried")).ToBeVisibleAsync();
-        await page.Locator(".carried a").Filter(new() { HasText = "POST /messages" }).First.ClickAsync();
+        await BrowserSession.FollowAsync(page, page.Locator(".carried a").Filter(new() { HasText = "POST /messages" }).First);
         Assert.Equal(appendUrl, page.Url);
     }
 

@@ -56,6 +56,30 @@ public sealed class BrowserSession : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// Clicks <paramref name="link"/> and waits until the page is at its address, clicking again (for up to 30 s)
+    /// while it is not: the dashboard redraws a list as telemetry comes in, and a click that lands while the rows move
+    /// hits whatever is under the pointer by then, as a user's would, who clicks again.
+    /// </summary>
+    public static async Task FollowAsync(IPage page, ILocator link)
+    {
+        var href = await link.GetAttributeAsync("href") ?? throw new InvalidOperationException("the link has no href");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await link.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == href, new() { Timeout = 2_000 });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // The click missed the link: the rows moved under it.
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();
