@@ -56,6 +56,43 @@ public sealed class TelemetryPagesBrowserTests
         await Assertions.Expect(page.Locator(".waterfall .label").Nth(1)).ToContainTextAsync("wait for w");
     }
 
+    [Fact]
+    public async Task AListHoldsStillWhileThePointerRestsOnOneOfItsLinksAndCatchesUpWhenItLeaves()
+    {
+        await using var dashboard = await TestDashboard.StartAsync($"Dashboard:Frontend:BrowserToken={Token}");
+        using var source = new ActivitySource("TelemetryPagesBrowserTests.Hold");
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.AddService("master"))
+            .AddSource(source.Name)
+            .AddOtlpExporter(o => Export(o, dashboard, "v1/traces"))
+            .Build();
+        void Trace(string name)
+        {
+            source.StartActivity(name)!.Dispose();
+            Assert.True(tracing.ForceFlush(10_000));
+        }
+
+        Trace("first append");
+        await using var browser = await BrowserSession.StartAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(dashboard.Frontend, $"/login?t={Token}&returnUrl=%2Ftraces").ToString());
+        var first = page.Locator("tbody a").Filter(new() { HasText = "first append" });
+        await first.HoverAsync();
+        // The element the pointer rests on: a redraw would replace it with a copy that lacks this mark.
+        await first.EvaluateAsync("a => a.dataset.aimedAt = 'yes'");
+
+        Trace("second append");
+        // The page has heard of the new trace, and says it waits for the pointer instead of moving the rows.
+        await Assertions.Expect(page.Locator("#held")).ToContainTextAsync("New telemetry");
+        await Assertions.Expect(page.Locator("a[data-aimed-at='yes']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody")).Not.ToContainTextAsync("second append");
+
+        await page.Mouse.MoveAsync(1, 1);
+        await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync("second append");
+        await Assertions.Expect(page.Locator("#held")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("a[data-aimed-at='yes']")).ToHaveCountAsync(0);
+    }
+
     private static void Export(OtlpExporterOptions options, TestDashboard dashboard, string path)
     {
         options.Protocol = OtlpExportProtocol.HttpProtobuf;

@@ -58,8 +58,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     /// <summary>
     /// Clicks <paramref name="link"/> and waits until the page is at its address, clicking again (for up to 30 s)
-    /// while it is not: the dashboard redraws a list as telemetry comes in, and a click that lands while the rows move
-    /// hits whatever is under the pointer by then, as a user's would, who clicks again.
+    /// while it is not: the dashboard holds its rows still while the pointer rests on a link, but a redraw already
+    /// under way when the pointer arrives still moves them, and the click then hits whatever is under the pointer by
+    /// then, as a user's would, who clicks again.
     /// </summary>
     public static async Task FollowAsync(IPage page, ILocator link)
     {

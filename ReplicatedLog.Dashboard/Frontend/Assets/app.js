@@ -329,7 +329,21 @@ async function refreshNodes() {
   }));
 }
 
+// A redraw replaces the rows, so it waits while someone is about to follow a link (the pointer rests on a link of the
+// page): otherwise the rows move under the pointer and the click lands on another row, or on none. The header says
+// why the page is not up to date meanwhile. Not for buttons: a click on one (an append on the cluster page) is
+// followed by watching what it did, with the pointer still on it.
+const aiming = () => document.querySelector("#page a:hover") !== null;
+const typing = () => document.activeElement?.matches("#page input") === true;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function holdNote(text) {
+  const note = document.getElementById("held");
+  note.textContent = text || "";
+  note.hidden = !text;
+}
+
 setInterval(() => {
+  if (aiming()) return;
   if (location.pathname === "/cluster") refreshNodes();
   // Resources and consoles change without telemetry: look again every second.
   else if ((location.pathname === "/" || location.pathname.startsWith("/consolelogs")) && !document.activeElement?.matches("#page select")) draw();
@@ -340,10 +354,18 @@ async function live() {
   for (;;) {
     try {
       const answer = await api(`/api/telemetry/changes?since=${version}`);
-      // Not while someone types in a filter: the page is redrawn once they leave it.
-      while (document.activeElement?.matches("#page input")) await new Promise((r) => setTimeout(r, 500));
-      if (answer.version !== version) { version = answer.version; await draw(); }
-    } catch { await new Promise((r) => setTimeout(r, 2000)); }
+      if (answer.version !== version) {
+        // Not while someone types in a filter (the page is redrawn once they leave it), nor while they aim at a link.
+        while (typing() || aiming()) {
+          holdNote(typing() ? "" : "New telemetry is shown when the pointer leaves the link.");
+          await sleep(200);
+        }
+
+        holdNote("");
+        version = answer.version;
+        await draw();
+      }
+    } catch { await sleep(2000); }
   }
 }
 
