@@ -156,11 +156,13 @@ public static class Extensions
         });
 
         app.MapOpenApi();
-        app.UseSwaggerUI(o =>
+        // Only the page's own requests pass through its middleware: every other request would pay for one more
+        // layer, and, when it waits (an append waiting for w), for that layer's state machine.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(DocsPath), docs => docs.UseSwaggerUI(o =>
         {
             o.RoutePrefix = DocsPath.TrimStart('/');
             o.SwaggerEndpoint("/openapi/v1.json", app.Environment.ApplicationName);
-        });
+        }));
         // The page used to be at /swagger: keep old links working.
         app.MapGet("/swagger", () => TypedResults.Redirect(DocsPath)).ExcludeFromDescription();
         return app;
