@@ -21,11 +21,7 @@ public sealed class TelemetryPagesBrowserTests
         await using var dashboard = await TestDashboard.StartAsync($"Dashboard:Frontend:BrowserToken={Token}");
         using var source = new ActivitySource("TelemetryPagesBrowserTests");
         string traceId;
-        using (var tracing = Sdk.CreateTracerProviderBuilder()
-            .ConfigureResource(r => r.AddService("master"))
-            .AddSource(source.Name)
-            .AddOtlpExporter(o => Export(o, dashboard, "v1/traces"))
-            .Build())
+        using (var tracing = TracesOf(source, dashboard))
         using (var loggers = LoggerFactory.Create(b => b.AddOpenTelemetry(o =>
         {
             o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService("master"));
@@ -61,11 +57,7 @@ public sealed class TelemetryPagesBrowserTests
     {
         await using var dashboard = await TestDashboard.StartAsync($"Dashboard:Frontend:BrowserToken={Token}");
         using var source = new ActivitySource("TelemetryPagesBrowserTests.Hold");
-        using var tracing = Sdk.CreateTracerProviderBuilder()
-            .ConfigureResource(r => r.AddService("master"))
-            .AddSource(source.Name)
-            .AddOtlpExporter(o => Export(o, dashboard, "v1/traces"))
-            .Build();
+        using var tracing = TracesOf(source, dashboard);
         void Trace(string name)
         {
             source.StartActivity(name)!.Dispose();
@@ -92,6 +84,13 @@ public sealed class TelemetryPagesBrowserTests
         await Assertions.Expect(page.Locator("#held")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("a[data-aimed-at='yes']")).ToHaveCountAsync(0);
     }
+
+    /// <summary>Exports what <paramref name="source"/> records to the dashboard, as the master's.</summary>
+    private static TracerProvider TracesOf(ActivitySource source, TestDashboard dashboard) => Sdk.CreateTracerProviderBuilder()
+        .ConfigureResource(r => r.AddService("master"))
+        .AddSource(source.Name)
+        .AddOtlpExporter(o => Export(o, dashboard, "v1/traces"))
+        .Build();
 
     private static void Export(OtlpExporterOptions options, TestDashboard dashboard, string path)
     {
