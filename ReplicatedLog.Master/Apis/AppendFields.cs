@@ -25,6 +25,9 @@ internal static class AppendFields
         (AppendField.TimeoutMs, ["timeoutMs"], "how long to wait for the write concern, in ms"),
     ];
 
+    /// <summary>How many fields there are; each field's value is its place, from 0.</summary>
+    public static int Count { get; } = Enum.GetValues<AppendField>().Length;
+
     public static IReadOnlyDictionary<string, AppendField> ByName { get; } = Table
         .SelectMany(row => row.Names.Select(name => (name, row.Field)))
         .ToDictionary(p => p.name, p => p.Field, StringComparer.OrdinalIgnoreCase);

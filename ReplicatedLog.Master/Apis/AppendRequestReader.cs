@@ -93,7 +93,8 @@ internal static class AppendRequestReader
         string? message = null;
         string? id = null;
         TimeSpan? timeout = null;
-        var seen = new Dictionary<AppendField, string>();
+        // The name each field was given by, by field: four slots, not a dictionary, on every append.
+        var seen = new string?[AppendFields.Count];
         foreach (var property in root.EnumerateObject())
         {
             var name = property.Name;
@@ -102,10 +103,12 @@ internal static class AppendRequestReader
                 return Fail($"Unknown field '{Shorten(name)}'. {AppendFields.Describe()}");
             }
 
-            if (!seen.TryAdd(field, name))
+            if (seen[(int)field] is { } earlier)
             {
-                return Fail($"The body gives the {AppendFields.CanonicalName(field)} twice, as '{seen[field]}' and as '{name}'.");
+                return Fail($"The body gives the {AppendFields.CanonicalName(field)} twice, as '{earlier}' and as '{name}'.");
             }
+
+            seen[(int)field] = name;
 
             var value = property.Value;
             if (value.ValueKind == JsonValueKind.Null && field != AppendField.Message)
