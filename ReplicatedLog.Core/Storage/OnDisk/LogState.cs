@@ -36,8 +36,13 @@ internal sealed class LogState(StorageOptions options)
         LogId = logId;
     }
 
-    public void AddEntry(LogEntry entry, int messageBytes, long position) =>
-        Take(entry, messageBytes, position, LogChecksum.Next(Index.LastChecksum, entry));
+    /// <summary>Takes the entry after the last, as the store writes it at <paramref name="position"/>: where it is, and into the cache.</summary>
+    public void AddEntry(LogEntry entry, int messageBytes, long position)
+    {
+        var checksum = LogChecksum.Next(Index.LastChecksum, entry);
+        Index.Add(entry.Index, position, checksum);
+        Cache.Add(entry, messageBytes, checksum);
+    }
 
     public void TruncateFrom(long index)
     {
@@ -76,8 +81,10 @@ internal sealed class LogState(StorageOptions options)
         switch (record.Type)
         {
             case RecordType.Entry when record.Number == LastIndex + 1:
-                Take(new LogEntry(record.Number, Encoding.UTF8.GetString(record.Text), record.Second), record.Text.Length, position,
-                    LogChecksum.Next(Index.LastChecksum, record.Number, record.Text));
+                // Its bytes go to the cache as they are: no string is made for an entry recovery only passes by.
+                var checksum = LogChecksum.Next(Index.LastChecksum, record.Number, record.Text);
+                Index.Add(record.Number, position, checksum);
+                Cache.Add(record.Number, record.Second, record.Text, checksum);
                 return true;
             case RecordType.Key:
                 Keys.Record(Encoding.UTF8.GetString(record.Text), record.Number);
@@ -94,12 +101,5 @@ internal sealed class LogState(StorageOptions options)
             default:
                 return false;
         }
-    }
-
-    /// <summary>Takes the entry after the last, with the running checksum at it: where it is, and into the cache.</summary>
-    private void Take(LogEntry entry, int messageBytes, long position, ulong checksum)
-    {
-        Index.Add(entry.Index, position, checksum);
-        Cache.Add(entry, messageBytes, checksum);
     }
 }
