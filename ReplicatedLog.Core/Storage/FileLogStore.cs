@@ -223,7 +223,8 @@ public sealed class FileLogStore : ILogStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        var batch = new ReadBatch(maxCount, maxBytes);
+        // Room for what the log holds from there (a batch of the tail is a few entries, not the count allowed).
+        var batch = new ReadBatch(maxCount, maxBytes, expected: LastIndex - from + 1);
         var next = from;
         while (!batch.Full)
         {

@@ -6,9 +6,10 @@ namespace ReplicatedLog.Core.Storage.OnDisk;
 /// The entries a read returns, bounded as <see cref="ILogStore.Read"/> says: at most a count, and past the first no
 /// more than a number of UTF-8 bytes.
 /// </summary>
-internal sealed class ReadBatch(int maxCount, long maxBytes)
+/// <param name="expected">How many entries the caller expects (the list starts with room for them, at most 256).</param>
+internal sealed class ReadBatch(int maxCount, long maxBytes, long expected = 256)
 {
-    private readonly List<LogEntry> _entries = new(Math.Min(maxCount, 256));
+    private readonly List<LogEntry> _entries = new((int)Math.Clamp(Math.Min(maxCount, expected), 0, 256));
     private long _bytes;
 
     public IReadOnlyList<LogEntry> Entries => _entries;
