@@ -50,7 +50,24 @@ public sealed partial class WriteGate
     public bool QuorumEnabled => _enabled;
 
     /// <summary>Secondaries that count toward quorum: Healthy or Suspected.</summary>
-    public int Reachable => _registry.Peers.Count(p => p.Status != SecondaryStatus.Unhealthy);
+    public int Reachable
+    {
+        get
+        {
+            // Asked on every append: a loop over the list, no enumerator or delegate.
+            var peers = _registry.Peers;
+            var reachable = 0;
+            for (var i = 0; i < peers.Count; i++)
+            {
+                if (peers[i].Status != SecondaryStatus.Unhealthy)
+                {
+                    reachable++;
+                }
+            }
+
+            return reachable;
+        }
+    }
 
     public bool IsWritable => _adoption?.IsPending != true && (!_enabled || QuorumRule.IsMet(Reachable, _registry.Count));
 
