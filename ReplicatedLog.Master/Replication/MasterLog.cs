@@ -1,3 +1,4 @@
+using System.Text;
 using ReplicatedLog.Core.Log;
 using ReplicatedLog.Core.Storage;
 
@@ -16,8 +17,17 @@ namespace ReplicatedLog.Master.Replication;
 /// </summary>
 public sealed class MasterLog : IReadableLog
 {
+    /// <summary>How many of the entries this run appended are kept as they were made, for replication to ship.</summary>
+    private const int RecentEntries = 1024;
+
     private readonly ILogStore _store;
     private readonly Lock _appendGate = new();
+
+    // Entry i of this run's appends at i % RecentEntries, put there before the store counts it: every secondary's
+    // batch of the tail takes these entries as they are, without the log's lock, where the store would decode a copy
+    // for each. Few, so few outlive a collection of the youngest generation (keeping every recent entry as an object
+    // made those pauses long).
+    private readonly LogEntry?[] _recent = new LogEntry?[RecentEntries];
     private TaskCompletionSource? _appended;
     private volatile string? _logId;
 
@@ -166,7 +176,9 @@ public sealed class MasterLog : IReadableLog
             }
 
             numbered?.Invoke(index);
-            _store.Append([new LogEntry(index, message, Generation)]);
+            var entry = new LogEntry(index, message, Generation);
+            Volatile.Write(ref _recent[index % RecentEntries], entry);
+            _store.Append([entry]);
             (wake, _appended) = (_appended, null);
         }
 
@@ -193,8 +205,39 @@ public sealed class MasterLog : IReadableLog
     /// A batch for replication: entries from <paramref name="from"/>, durable on the master or not yet, bounded by
     /// count and UTF-8 bytes; none while the log is not started.
     /// </summary>
-    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes) =>
-        IsStarted ? _store.Read(from, maxEntries, maxBytes) : [];
+    public IReadOnlyList<LogEntry> ReadBatch(long from, int maxEntries, long maxBytes)
+    {
+        if (!IsStarted)
+        {
+            return [];
+        }
+
+        // Appends go on meanwhile: an entry found here with another index was overwritten by a newer one, and the
+        // batch ends before it (or, for the first, comes from the store).
+        var last = Math.Min(_store.LastIndex, from - 1 + maxEntries);
+        if (from > last || last - from >= RecentEntries || Volatile.Read(ref _recent[from % RecentEntries])?.Index != from)
+        {
+            return _store.Read(from, maxEntries, maxBytes);
+        }
+
+        // The same bound as the store's: the count, and past the first entry the UTF-8 bytes.
+        var batch = new List<LogEntry>((int)(last - from + 1));
+        long bytes = 0;
+        for (var index = from; index <= last; index++)
+        {
+            var entry = Volatile.Read(ref _recent[index % RecentEntries]);
+            var size = entry?.Index == index ? Encoding.UTF8.GetByteCount(entry.Message) : 0;
+            if (entry?.Index != index || (batch.Count > 0 && bytes + size > maxBytes))
+            {
+                break;
+            }
+
+            batch.Add(entry);
+            bytes += size;
+        }
+
+        return batch;
+    }
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);
 

@@ -27,6 +27,68 @@ public sealed class MasterLogTests
         Assert.Equal(2000, log.Messages().Distinct().Count());
     }
 
+    /// <summary>
+    /// Replication reads the tail of the log for every secondary, and the most recent entries come from the log's own
+    /// ring instead of the store: every batch is what the store holds there, within the count and the UTF-8 bytes
+    /// asked (past the first entry), from anywhere in the log.
+    /// </summary>
+    [Fact]
+    public void ABatchIsWhatTheStoreHoldsWithinTheCountAndBytesAskedFromAnywhereInTheLog()
+    {
+        using var store = new InMemoryLogStore();
+        var log = new MasterLog(store: store);
+        for (var i = 1; i <= 2_500; i++)
+        {
+            log.Append(MessageOf(i), null);
+        }
+
+        var random = new Random(7);
+        for (var probe = 0; probe < 2_000; probe++)
+        {
+            var from = random.Next(1, 2_520);
+            var maxEntries = random.Next(1, 1_200);
+            long maxBytes = random.Next(3) == 0 ? long.MaxValue : random.Next(1, 20_000);
+            var batch = log.ReadBatch(from, maxEntries, maxBytes);
+            Assert.Equal(from > 2_500 ? [] : store.Read(from, maxEntries, maxBytes), batch);
+        }
+    }
+
+    /// <summary>Batches read while appends go on are contiguous runs of the right entries, never a stale or torn one.</summary>
+    [Fact]
+    public async Task BatchesReadWhileAppendsGoOnHoldTheRightEntries()
+    {
+        var log = new MasterLog();
+        var appends = Task.Run(() =>
+        {
+            for (var i = 1; i <= 20_000; i++)
+            {
+                log.Append(MessageOf(i), null);
+            }
+        });
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            var next = 1L;
+            while (next <= 20_000)
+            {
+                var batch = log.ReadBatch(next, 64, 1 << 20);
+                foreach (var entry in batch)
+                {
+                    Assert.Equal(next, entry.Index);
+                    Assert.Equal(MessageOf(next), entry.Message);
+                    next++;
+                }
+
+                if (batch.Count == 0 && appends.IsFaulted)
+                {
+                    break;
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll([appends, .. readers]).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private static string MessageOf(long index) => $"m{index}-" + new string('x', (int)(index % 300));
+
     [Fact]
     public void TheAppenderLearnsTheIndexBeforeAReplicationCanReadTheEntry()
     {
