@@ -221,22 +221,17 @@ public sealed class MasterLog : IReadableLog
         }
 
         // The same bound as the store's: the count, and past the first entry the UTF-8 bytes.
-        var batch = new List<LogEntry>((int)(last - from + 1));
-        long bytes = 0;
+        var batch = new ReadBatch(maxEntries, maxBytes, expected: last - from + 1);
         for (var index = from; index <= last; index++)
         {
             var entry = Volatile.Read(ref _recent[index % RecentEntries]);
-            var size = entry?.Index == index ? Encoding.UTF8.GetByteCount(entry.Message) : 0;
-            if (entry?.Index != index || (batch.Count > 0 && bytes + size > maxBytes))
+            if (entry?.Index != index || !batch.TryAdd(entry, Encoding.UTF8.GetByteCount(entry.Message)))
             {
                 break;
             }
-
-            batch.Add(entry);
-            bytes += size;
         }
 
-        return batch;
+        return batch.Entries;
     }
 
     public IReadOnlyList<LogEntry> Read(long from, int limit) => _store.Read(from, limit);

@@ -1,13 +1,13 @@
 using ReplicatedLog.Core.Log;
 
-namespace ReplicatedLog.Core.Storage.OnDisk;
+namespace ReplicatedLog.Core.Storage;
 
 /// <summary>
 /// The entries a read returns, bounded as <see cref="ILogStore.Read"/> says: at most a count, and past the first no
-/// more than a number of UTF-8 bytes.
+/// more than a number of UTF-8 bytes. The file store fills it, and so does the master's log from its recent entries.
 /// </summary>
 /// <param name="expected">How many entries the caller expects (the list starts with room for them, at most 256).</param>
-internal sealed class ReadBatch(int maxCount, long maxBytes, long expected = 256)
+public sealed class ReadBatch(int maxCount, long maxBytes, long expected = 256)
 {
     private readonly List<LogEntry> _entries = new((int)Math.Clamp(Math.Min(maxCount, expected), 0, 256));
     private long _bytes;
