@@ -39,7 +39,7 @@ public static class Extensions
     private const string LiveTag = "live";
 
     /// <summary>The level of ASP.NET Core's hosting logger, off when nothing is exported (see <see cref="AddOpenTelemetryExport"/>).</summary>
-    internal const string HostingLogLevelKey = "Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics";
+    private const string HostingLogLevelKey = "Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics";
 
     /// <summary>The service's name: <c>OTEL_SERVICE_NAME</c> when set, otherwise <paramref name="fallback"/>.</summary>
     public static string ServiceName(this IConfiguration configuration, string fallback) =>

@@ -41,25 +41,9 @@ internal sealed class EntryCache
     /// <summary>Adds the entry after the last one held (or any entry, when none is), with the checksum at it.</summary>
     public void Add(LogEntry entry, int messageBytes, ulong checksum)
     {
-        if (!MakeRoom(messageBytes))
-        {
-            return;
-        }
-
-        var at = (int)(_written % _text.Length);
-        if (at + messageBytes <= _text.Length)
-        {
-            Encoding.UTF8.GetBytes(entry.Message, _text.AsSpan(at, messageBytes));
-        }
-        else
-        {
-            var encoded = ArrayPool<byte>.Shared.Rent(messageBytes);
-            Encoding.UTF8.GetBytes(entry.Message, encoded);
-            CopyIn(encoded.AsSpan(0, messageBytes), at);
-            ArrayPool<byte>.Shared.Return(encoded);
-        }
-
-        Push(entry.Index, entry.Generation, messageBytes, checksum);
+        var encoded = ArrayPool<byte>.Shared.Rent(messageBytes);
+        Add(entry.Index, entry.Generation, encoded.AsSpan(0, Encoding.UTF8.GetBytes(entry.Message, encoded)), checksum);
+        ArrayPool<byte>.Shared.Return(encoded);
     }
 
     /// <summary>Adds the entry after the last one held from its message as UTF-8 bytes (as recovery reads it from a record).</summary>
