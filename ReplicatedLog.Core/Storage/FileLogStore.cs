@@ -51,10 +51,10 @@ public sealed class FileLogStore : ILogStore
         _state = new LogState(options);
         try
         {
-            (_segments, Recovery) = SegmentRecovery.Recover(directory, _state);
+            (_segments, Recovery) = SegmentRecovery.Recover(directory, _state, ZeroAheadTo);
             if (_segments.Count == 0)
             {
-                _segments.Add(Segment.Open(directory, 0, 1));
+                _segments.Add(Segment.Open(directory, 0, 1, ZeroAheadTo));
             }
 
             if (options.Fsync == FsyncMode.Always)
@@ -97,6 +97,9 @@ public sealed class FileLogStore : ILogStore
 
     /// <summary>How group commit fsyncs a segment file; tests replace it to make an fsync fail.</summary>
     internal Action<Microsoft.Win32.SafeHandles.SafeFileHandle> FlushToDisk { get; set; } = RandomAccess.FlushToDisk;
+
+    /// <summary>Where the next record goes in the last segment file (which may hold zeros past it).</summary>
+    internal long WrittenEnd => Locked(() => _segments[^1].Length);
 
     /// <summary>How many marks the store's <see cref="SparseIndex"/> holds.</summary>
     internal int IndexMarks => Locked(() => _state.Index.MarkCount);
@@ -285,6 +288,12 @@ public sealed class FileLogStore : ILogStore
         _wake.Dispose();
     }
 
+    /// <summary>
+    /// With group commit, segments are filled with zeros ahead of their end, up to their size, so that each fsync
+    /// writes over space the file already has (see <see cref="Segment"/>); without fsyncs that would only cost writes.
+    /// </summary>
+    private long ZeroAheadTo => _options.Fsync == FsyncMode.Always ? _options.SegmentBytes : 0;
+
     private T Locked<T>(Func<T> read)
     {
         lock (_gate)
@@ -353,7 +362,7 @@ public sealed class FileLogStore : ILogStore
         var segment = _segments[^1];
         if (segment.Length >= _options.SegmentBytes)
         {
-            segment = Segment.Open(_directory, _segments.Count, segment.Number + 1);
+            segment = Segment.Open(_directory, _segments.Count, segment.Number + 1, ZeroAheadTo);
             _segments.Add(segment);
             _directoryDirty = true;
         }

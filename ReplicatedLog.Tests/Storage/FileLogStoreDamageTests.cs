@@ -3,7 +3,8 @@ namespace ReplicatedLog.Tests.Storage;
 
 /// <summary>
 /// A store reopens over a torn or damaged file: it keeps exactly the entries before the damage, cuts the rest, says
-/// what it cut, and the log continues from there. The log holds entries "m1" to "m5" only: frames of 27 bytes each.
+/// what it cut, and the log continues from there. The log holds entries "m1" to "m5" only: frames of 27 bytes each,
+/// in a file filled with zeros after them (group commit writes over zeros).
 /// </summary>
 public sealed class FileLogStoreDamageTests : FileStoreFixture
 {
@@ -12,10 +13,10 @@ public sealed class FileLogStoreDamageTests : FileStoreFixture
     [Fact]
     public void ATornLastRecordIsCutAway()
     {
-        var store = ReopenAfter(file => file.SetLength(file.Length - 10));
+        var store = ReopenAfter((file, end) => file.SetLength(end - 1));
 
         Assert.Equal(4, store.LastIndex);
-        Assert.Equal(FrameBytes - 10, store.Recovery.BytesCut);
+        Assert.Equal(FrameBytes - 1, store.Recovery.BytesCut);
         Assert.StartsWith("a torn record", store.Recovery.Damage);
         AssertTheLogContinues(store);
     }
@@ -25,9 +26,10 @@ public sealed class FileLogStoreDamageTests : FileStoreFixture
     {
         var garbage = new byte[100];
         new Random(7).NextBytes(garbage);
-        var store = ReopenAfter(file =>
+        garbage[^1] = 0xFF;
+        var store = ReopenAfter((file, end) =>
         {
-            file.Seek(0, SeekOrigin.End);
+            file.Position = end;
             file.Write(garbage);
         });
 
@@ -39,7 +41,7 @@ public sealed class FileLogStoreDamageTests : FileStoreFixture
     [Fact]
     public void AFlippedByteInAMiddleRecordCutsTheLogBeforeIt()
     {
-        var store = ReopenAfter(file =>
+        var store = ReopenAfter((file, _) =>
         {
             file.Position = (2 * FrameBytes) + 25; // the first byte of "m3"
             var b = file.ReadByte();
@@ -74,16 +76,44 @@ public sealed class FileLogStoreDamageTests : FileStoreFixture
         Assert.Single(SegmentFiles());
     }
 
-    /// <summary>Appends m1..m5, closes the store, damages its segment file and reopens it.</summary>
-    private FileLogStore ReopenAfter(Action<FileStream> damage)
+    [Fact]
+    public void ZerosAfterTheLastRecordAreNotDamage()
+    {
+        var store = ReopenAfter((file, end) => Assert.True(file.Length > end, $"file of {file.Length} bytes, records end at {end}"));
+
+        Assert.Equal(5, store.LastIndex);
+        Assert.Equal((0L, (string?)null), (store.Recovery.BytesCut, store.Recovery.Damage));
+        AssertTheLogContinues(store);
+    }
+
+    [Fact]
+    public void ARecordTornInsideTheZerosIsCutAway()
+    {
+        // The header of a sixth record reached the disk, its payload did not: zeros where the payload should be.
+        var store = ReopenAfter((file, end) =>
+        {
+            file.Position = end;
+            file.Write([10, 0, 0, 0, 1, 2, 3, 4]);
+        });
+
+        Assert.Equal(5, store.LastIndex);
+        Assert.Equal(8, store.Recovery.BytesCut);
+        Assert.StartsWith("a corrupt record in segment-00000001.log at offset 135", store.Recovery.Damage);
+        AssertTheLogContinues(store);
+    }
+
+    /// <summary>Appends m1..m5, closes the store, damages its segment file (given where its records end) and reopens it.</summary>
+    private FileLogStore ReopenAfter(Action<FileStream, long> damage)
     {
         var store = Open();
         store.Append(Entries(1, 3));
         store.Append(Entries(4, 2));
+        var end = store.WrittenEnd;
+        Assert.Equal(5 * FrameBytes, end);
         store.Dispose();
         using (var file = File.Open(Assert.Single(SegmentFiles()), FileMode.Open))
         {
-            damage(file);
+            damage(file, end);
         }
 
         return Open();

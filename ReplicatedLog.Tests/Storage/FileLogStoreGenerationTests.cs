@@ -10,14 +10,14 @@ public sealed class FileLogStoreGenerationTests : FileStoreFixture
     public async Task ASetGenerationReturnsOnlyOnceAnFsyncThatStartedAfterItsRecordEnded()
     {
         var store = Open();
-        var fsyncsFrom = new List<long>(); // the file's length when each fsync started
+        var fsyncsFrom = new List<long>(); // where the records ended when each fsync started
         var inFirstFsync = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var release = new ManualResetEventSlim();
         store.FlushToDisk = handle =>
         {
             lock (fsyncsFrom)
             {
-                fsyncsFrom.Add(RandomAccess.GetLength(handle));
+                fsyncsFrom.Add(store.WrittenEnd);
             }
 
             inFirstFsync.TrySetResult();
@@ -36,7 +36,7 @@ public sealed class FileLogStoreGenerationTests : FileStoreFixture
             }
         });
         await Eventually.TrueAsync("the generation record to be written", () => store.Generation == 5);
-        var recordEnd = new FileInfo(SegmentFiles()[^1]).Length;
+        var recordEnd = store.WrittenEnd;
         release.Set();
 
         var fsyncedWhenItReturned = await set.WaitAsync(Deadline);

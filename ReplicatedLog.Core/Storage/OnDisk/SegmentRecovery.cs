@@ -3,35 +3,49 @@ namespace ReplicatedLog.Core.Storage.OnDisk;
 /// <summary>
 /// Opens the segments of a directory and replays them in order into a <see cref="LogState"/>, up to the last whole,
 /// valid record. At the first record that is torn, corrupt or cannot follow the log, the file is cut there and the
-/// segments after it are deleted: a log has no gaps, so nothing after damage can be kept.
+/// segments after it are deleted: a log has no gaps, so nothing after damage can be kept. Zeros after the last record
+/// of the last segment are space filled ahead (see <see cref="Segment"/>), not damage: they are cut without a word.
+/// The bytes cut counted in the last segment stop at its last byte that is not zero (a torn record's own zeros at
+/// its very end cannot be told from that space).
 /// </summary>
 internal static class SegmentRecovery
 {
-    public static (List<Segment> Segments, RecoveryReport Report) Recover(string directory, LogState state)
+    /// <param name="zeroAheadTo">What the segments are opened with (see <see cref="Segment.Open"/>).</param>
+    public static (List<Segment> Segments, RecoveryReport Report) Recover(string directory, LogState state, long zeroAheadTo = 0)
     {
         var segments = state.Segments;
         long records = 0, bytesCut = 0;
         var dropped = 0;
         string? damage = null;
-        foreach (var number in Segment.Numbers(directory))
+        var numbers = Segment.Numbers(directory);
+        foreach (var number in numbers)
         {
             if (damage is not null)
             {
                 var path = Segment.PathOf(directory, number);
-                bytesCut += new FileInfo(path).Length;
+                using (var file = File.OpenHandle(path))
+                {
+                    bytesCut += number == numbers[^1] ? Segment.DataEnd(file, 0) : RandomAccess.GetLength(file);
+                }
+
                 File.Delete(path);
                 dropped++;
                 continue;
             }
 
-            var segment = Segment.Open(directory, segments.Count, number);
+            var segment = Segment.Open(directory, segments.Count, number, zeroAheadTo);
             segments.Add(segment);
             var (valid, replayed, problem) = Replay(segment, state);
             records += replayed;
             if (problem is not null)
             {
-                damage = $"{problem} in {Path.GetFileName(segment.Path)} at offset {valid}";
-                bytesCut += segment.Length - valid;
+                var dataEnd = number == numbers[^1] ? Segment.DataEnd(segment.Handle, valid) : segment.Length;
+                if (dataEnd > valid)
+                {
+                    damage = $"{problem} in {Path.GetFileName(segment.Path)} at offset {valid}";
+                    bytesCut += dataEnd - valid;
+                }
+
                 segment.Cut(valid);
             }
         }
