@@ -26,7 +26,7 @@ public sealed class FileLogStoreDamageTests : FileStoreFixture
     {
         var garbage = new byte[100];
         new Random(7).NextBytes(garbage);
-        garbage[^1] = 0xFF;
+        garbage[^1] = 0xFF; // zeros at the very end of the last segment are not counted as cut
         var store = ReopenAfter((file, end) =>
         {
             file.Position = end;
